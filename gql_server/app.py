@@ -1,0 +1,71 @@
+"""The ASGI application: GraphQL at /graphql, health at /health.
+
+The engine is created in the lifespan and disposed at shutdown; nothing
+connects at import time. Loaders are built per request in `get_context`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from gql_server.context import Context
+from gql_server.database import create_engine, create_session_maker
+from gql_server.schema import schema
+from gql_server.settings import Settings
+from loaders import create_loaders
+
+HEALTH_TIMEOUT_SECONDS = 5.0
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        session_maker = request.app.state.session_maker
+        assert isinstance(request, Request)  # no subscriptions: HTTP only
+        return Context(request=request, loaders=create_loaders(session_maker))
+
+
+async def health(request: Request) -> JSONResponse:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+            async with request.app.state.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError, TimeoutError):
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    return JSONResponse({"status": "ok", "database": "reachable"})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.session_maker = create_session_maker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    graphql = GraphQLApp(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )

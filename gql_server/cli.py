@@ -1,0 +1,72 @@
+"""`mwallet-gql`: serve, migrate, seed and export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from gql_server.settings import Settings
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "gql_server.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_level=settings.log_level,
+        proxy_headers=False,
+    )
+
+
+def migrate(args: argparse.Namespace, settings: Settings) -> None:
+    from alembic import command
+
+    from migrations import alembic_config
+
+    command.upgrade(alembic_config(settings.database_url), args.revision)
+
+
+def seed(_: argparse.Namespace, settings: Settings) -> None:
+    from gql_server.seed import seed as seed_database
+
+    seeded = asyncio.run(seed_database(settings.database_url))
+    print("seeded demo data" if seeded else "database not empty: left as it is")
+
+
+def export_schema(_: argparse.Namespace, __: Settings) -> None:
+    from gql_server.schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="mwallet-gql", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="serve the API (uvicorn)")
+    serve_cmd.add_argument("--host", help="bind address (default: MWALLET_HOST or 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, help="port (default: MWALLET_PORT or 8000)")
+    serve_cmd.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve_cmd.set_defaults(run=serve)
+    migrate_cmd = commands.add_parser("migrate", help="apply migrations (alembic upgrade)")
+    migrate_cmd.add_argument("revision", nargs="?", default="head")
+    migrate_cmd.set_defaults(run=migrate)
+    commands.add_parser("seed", help="insert demo data into an empty database").set_defaults(
+        run=seed
+    )
+    commands.add_parser("export-schema", help="print the SDL").set_defaults(run=export_schema)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(level=os.environ.get("MWALLET_LOG_LEVEL", "INFO").upper())
+    args.run(args, settings)

@@ -1,0 +1,70 @@
+"""Scalars with exact wire formats: `DateTime` and `Base64` (Decimal and JSON are Strawberry's).
+
+`DateTime` always carries microseconds and an offset, because `lastchange`
+round-trips through clients as a concurrency token and must compare exactly.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
+
+import strawberry
+from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.scalars import Base64
+from strawberry.types.scalar import ScalarDefinition
+
+
+class UndecodableBase64(bytes):
+    """Input that is not valid base64; validation reports it on its field."""
+
+
+def serialize_datetime(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_datetime(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise StrawberryInputCoercionError("DateTime must be an ISO 8601 string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise StrawberryInputCoercionError(
+            f"DateTime cannot represent {value!r}: expected ISO 8601, "
+            "e.g. 2026-01-31T12:00:00.000000+00:00"
+        ) from None
+    if parsed.tzinfo is None:
+        raise StrawberryInputCoercionError(
+            f"DateTime {value!r} has no UTC offset; send the value exactly as the API returned it"
+        )
+    return parsed
+
+
+def serialize_base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def parse_base64(value: object) -> bytes:
+    if not isinstance(value, str):
+        raise StrawberryInputCoercionError("Base64 must be a string")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return UndecodableBase64(value.encode("utf-8", "replace"))
+
+
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    datetime: strawberry.scalar(
+        name="DateTime",
+        description="ISO 8601 date and time with microseconds and UTC offset.",
+        serialize=serialize_datetime,
+        parse_value=parse_datetime,
+    ),
+    Base64: strawberry.scalar(
+        name="Base64",
+        description="Binary data as standard base64 (RFC 4648).",
+        serialize=serialize_base64,
+        parse_value=parse_base64,
+    ),
+}

@@ -1,0 +1,161 @@
+"""One loader per model: batched reads by id, a per-request cache, and CAS writes.
+
+Contract (as for every DataLoader): given a list of ids, the batch function
+returns a list of the same length and order, with `None` where no row exists.
+Every id asked for in one tick of the event loop becomes ONE
+`SELECT ... WHERE id IN (...)`. Rows are SQLAlchemy Core rows (cheap to build,
+read by attribute). Each batch and each write uses its own short session, so
+concurrent batches never share an `AsyncSession`.
+
+Writes are compare-and-set on `lastchange`: `update` and `delete` touch the row
+only while it still holds the token the caller presents, in one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, NoReturn
+
+from aiodataloader import DataLoader
+from sqlalchemy import ColumnElement, Executable, Row, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from loaders.clock import next_lastchange, utcnow
+from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
+from models import Base
+
+AnyRow = Row[Any]
+WriteListener = Callable[[], object]
+SessionMaker = async_sessionmaker[AsyncSession]
+
+
+class IdLoader(DataLoader[int, AnyRow | None]):
+    """Rows of one model by id, plus paging, filtering and optimistic writes."""
+
+    def __init__(self, session_maker: SessionMaker, model: type[Base]) -> None:
+        super().__init__()
+        self.session_maker = session_maker
+        self.model = model
+        self.table: Table = model.__table__  # type: ignore[assignment]
+        self._write_listeners: list[WriteListener] = []
+
+    async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
+        """Load every id asked for in this tick with one statement."""
+        rows = await self.fetch(select(self.table).where(self.table.c.id.in_(keys)))
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(key) for key in keys]
+
+    async def page(self, skip: int, limit: int, **filters: Any) -> list[AnyRow]:
+        """Rows matching `filters` (equality), ordered by id, `limit` from `skip`."""
+        stmt = (
+            select(self.table)
+            .where(*self._conditions(filters))
+            .order_by(self.table.c.id)
+            .offset(skip)
+            .limit(limit)
+        )
+        return self.prime_rows(await self.fetch(stmt))
+
+    async def filter_by(self, **filters: Any) -> list[AnyRow]:
+        """Every row matching `filters` (equality), ordered by id."""
+        stmt = select(self.table).where(*self._conditions(filters)).order_by(self.table.c.id)
+        return self.prime_rows(await self.fetch(stmt))
+
+    async def insert(self, values: Mapping[str, Any]) -> AnyRow:
+        """Insert one row; the database assigns `id`, the loader `lastchange`."""
+        stmt = (
+            insert(self.table).values({**values, "lastchange": utcnow()}).returning(*self.table.c)
+        )
+        async with self._writing() as session:
+            row = (await session.execute(stmt)).one()
+        self._written(row.id, row)
+        return row
+
+    async def update(self, id: int, lastchange: datetime, values: Mapping[str, Any]) -> AnyRow:
+        """Change `values` of row `id` if it still holds `lastchange`.
+
+        Raises `RowNotFound` or `StaleWrite` (carrying the current token) when
+        the one atomic `UPDATE ... WHERE id AND lastchange` matches no row.
+        """
+        stmt = (
+            update(self.table)
+            .where(self.table.c.id == id, self.table.c.lastchange == lastchange)
+            .values({**values, "lastchange": next_lastchange(lastchange)})
+            .returning(*self.table.c)
+        )
+        async with self._writing() as session:
+            row = (await session.execute(stmt)).one_or_none()
+            if row is None:
+                await self._raise_not_found_or_stale(session, id)
+        self._written(id, row)
+        return row
+
+    async def delete(self, id: int, lastchange: datetime) -> None:
+        """Delete row `id` if it still holds `lastchange` and nothing references it."""
+        stmt = (
+            delete(self.table)
+            .where(self.table.c.id == id, self.table.c.lastchange == lastchange)
+            .returning(self.table.c.id)
+        )
+        try:
+            async with self._writing() as session:
+                if (await session.execute(stmt)).one_or_none() is None:
+                    await self._raise_not_found_or_stale(session, id)
+        except ConstraintViolated as refused:
+            raise RowInUse(id) from refused
+        self._written(id, None)
+
+    def on_write(self, listener: WriteListener) -> None:
+        """Call `listener` after every successful write (loaders that cache by parent)."""
+        self._write_listeners.append(listener)
+
+    async def fetch(self, stmt: Executable) -> Sequence[AnyRow]:
+        async with self.session_maker() as session:
+            return (await session.execute(stmt)).all()
+
+    def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
+        for row in rows:
+            self.prime(row.id, row)
+        return list(rows)
+
+    def _conditions(self, filters: Mapping[str, Any]) -> list[ColumnElement[bool]]:
+        unknown = set(filters) - set(self.table.c.keys())
+        if unknown:
+            raise ValueError(
+                f"{self.table.name} has no column(s) {sorted(unknown)}; "
+                f"filter on one of {self.table.c.keys()}"
+            )
+        return [self.table.c[name] == value for name, value in filters.items()]
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """One transaction for one write; the database's refusals become `ConstraintViolated`."""
+        try:
+            async with self.session_maker.begin() as session:
+                yield session
+        except IntegrityError as error:
+            raise ConstraintViolated(type(error.orig).__name__) from None
+
+    async def _raise_not_found_or_stale(self, session: AsyncSession, id: int) -> NoReturn:
+        current = (
+            await session.execute(select(self.table.c.lastchange).where(self.table.c.id == id))
+        ).scalar_one_or_none()
+        if current is None:
+            raise RowNotFound(id)
+        raise StaleWrite(id, current)
+
+    def _written(self, id: int, row: AnyRow | None) -> None:
+        """Make later loads in this request see the write, then tell the listeners."""
+        self.clear(id)
+        if row is not None:
+            self.prime(id, row)
+        for listener in self._write_listeners:
+            listener()
+
+
+def create_id_loader(session_maker: SessionMaker, model: type[Base]) -> IdLoader:
+    """A fresh loader for one request: its cache must never outlive the request."""
+    return IdLoader(session_maker, model)

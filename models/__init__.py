@@ -1,0 +1,10 @@
+"""SQLAlchemy models of the wallet domain."""
+
+from models.address import Address
+from models.base import Base
+from models.enums import AssetType, OrderType
+from models.order import Order
+from models.transaction import Transaction
+from models.user import User
+
+__all__ = ["Address", "AssetType", "Base", "Order", "OrderType", "Transaction", "User"]

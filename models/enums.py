@@ -1,0 +1,20 @@
+"""Domain enums, shared by the tables and the GraphQL schema."""
+
+from __future__ import annotations
+
+import enum
+
+
+class OrderType(enum.Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    SATISFIED = "SATISFIED"
+    PARTIAL = "PARTIAL"
+
+
+class AssetType(enum.Enum):
+    BITCOIN = "BITCOIN"
+    DASH = "DASH"
+    DOGECOIN = "DOGECOIN"
+    LITECOIN = "LITECOIN"
+    NAIRA = "NAIRA"

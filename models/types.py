@@ -1,0 +1,63 @@
+"""Column types that behave the same on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import DateTime, Dialect, Numeric, String
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+MONEY_SCALE = 8
+MONEY_PRECISION = 28
+_QUANTUM = Decimal(1).scaleb(-MONEY_SCALE)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware timestamp with microseconds, always returned in UTC.
+
+    SQLite has no timestamp type: values are stored as UTC text with six
+    fractional digits, so equality (the `lastchange` compare-and-set) is exact.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not accepted; give a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Money(TypeDecorator[Decimal]):
+    """Numeric(28, 8); kept as exact text on SQLite, whose NUMERIC is a float."""
+
+    impl = Numeric(MONEY_PRECISION, MONEY_SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(MONEY_PRECISION + 2))
+        return dialect.type_descriptor(Numeric(MONEY_PRECISION, MONEY_SCALE))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = Decimal(value).quantize(_QUANTUM)
+        return str(value) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(value).quantize(_QUANTUM)
