@@ -1,4 +1,4 @@
-"""Scalars with exact wire formats: `DateTime` and `Base64` (Decimal and JSON are Strawberry's).
+"""Scalars with exact wire formats: `DateTime`, `Decimal` and `Base64` (JSON is Strawberry's).
 
 `DateTime` always carries microseconds and an offset, because `lastchange`
 round-trips through clients as a concurrency token and must compare exactly.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 import strawberry
 from strawberry.exceptions import StrawberryInputCoercionError
@@ -54,7 +55,29 @@ def parse_base64(value: object) -> bytes:
         return UndecodableBase64(value.encode("utf-8", "replace"))
 
 
+def serialize_decimal(value: Decimal) -> str:
+    """Fixed-point text, never exponent notation ("0.00000000", not "0E-8")."""
+    return format(value, "f")
+
+
+def parse_decimal(value: object) -> Decimal:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise StrawberryInputCoercionError(
+            'Decimal must be a string such as "12.50" (or an integer)'
+        )
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise StrawberryInputCoercionError(f"Decimal cannot represent {value!r}") from None
+
+
 SCALAR_MAP: dict[object, ScalarDefinition] = {
+    Decimal: strawberry.scalar(
+        name="Decimal",
+        description='Exact decimal number, as a string (e.g. "12.50000000").',
+        serialize=serialize_decimal,
+        parse_value=parse_decimal,
+    ),
     datetime: strawberry.scalar(
         name="DateTime",
         description="ISO 8601 date and time with microseconds and UTC offset.",

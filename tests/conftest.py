@@ -1,0 +1,191 @@
+"""Fixtures: both backends migrated with the real migrations, the app as a client
+sees it, and a counter of SQL statements.
+
+PostgreSQL comes from TEST_DATABASE_URL (default: the local `test` database).
+When it is unreachable the PostgreSQL half is skipped locally, but under
+CI=true that is a failure: CI must never go green without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from alembic import command
+from sqlalchemy import event, text
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+
+from gql_server.app import create_app
+from gql_server.database import create_engine
+from gql_server.settings import Settings
+from loaders import Loaders, create_loaders
+from migrations import alembic_config
+from models import Base
+
+POSTGRES_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+OPERATIONS = Path(__file__).resolve().parent.parent / "clients" / "operations"
+TABLES = [table.name for table in reversed(Base.metadata.sorted_tables)]
+
+
+def postgres_reachable(url: str = POSTGRES_URL) -> bool:
+    parsed = make_url(url)
+    try:
+        with socket.create_connection((parsed.host or "127.0.0.1", parsed.port or 5432), 2):
+            return True
+    except OSError:
+        return False
+
+
+def require_postgres() -> str:
+    """The PostgreSQL URL, or skip (locally) / fail (CI) when it is down."""
+    if postgres_reachable():
+        return POSTGRES_URL
+    message = f"PostgreSQL is not reachable at {make_url(POSTGRES_URL).render_as_string()}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI=true: PostgreSQL is required)")
+    pytest.skip(message)
+
+
+def reset_postgres_schema(url: str) -> None:
+    async def reset() -> None:
+        engine = create_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset())
+
+
+def migrated_url(backend: str, directory: Path) -> str:
+    """A database of `backend`, emptied and brought to head by the real migrations."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / 'test.db'}"
+    else:
+        url = require_postgres()
+        reset_postgres_schema(url)
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return migrated_url(request.param, tmp_path_factory.mktemp(request.param))
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """For tests that only mean something on PostgreSQL (real concurrent connections)."""
+    return migrated_url("postgresql", tmp_path_factory.mktemp("pg"))
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: str) -> AsyncIterator[Starlette]:
+    application = create_app(Settings(database_url=database_url))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+def engine(app: Starlette) -> AsyncEngine:
+    """The app's own engine, so statement counts see what requests run."""
+    result: AsyncEngine = app.state.engine
+    return result
+
+
+@pytest.fixture(scope="session")
+def session_maker(app: Starlette) -> async_sessionmaker[AsyncSession]:
+    result: async_sessionmaker[AsyncSession] = app.state.session_maker
+    return result
+
+
+@pytest.fixture(autouse=True)
+async def clean_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Every test that touches a database starts from empty tables."""
+    yield
+    for name in ("engine", "postgres_engine"):
+        if name in request.fixturenames:
+            await truncate(request.getfixturevalue(name))
+
+
+async def truncate(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in TABLES:
+                await connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+async def client(app: Starlette, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def loaders(session_maker: async_sessionmaker[AsyncSession], engine: AsyncEngine) -> Loaders:
+    """Loaders as one request would have them (for setting up and unit tests)."""
+    return create_loaders(session_maker)
+
+
+class StatementCounter:
+    """Counts the SQL statements an engine sends, via SQLAlchemy engine events."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, *args: Any) -> None:
+        self.statements.append(args[2])
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def sql(engine: AsyncEngine) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+    event.listen(engine.sync_engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine.sync_engine, "before_cursor_execute", counter)
+
+
+def operation(name: str) -> str:
+    """A GraphQL document shared by the README, the clients and the tests."""
+    return (OPERATIONS / f"{name}.graphql").read_text()
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """The `data` of a response that must have no errors."""
+        body = await self.raw(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)

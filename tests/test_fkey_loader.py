@@ -1,0 +1,58 @@
+"""To-many loaders: one statement for all parents of a tick, grouped, primed, refreshed."""
+
+from __future__ import annotations
+
+import asyncio
+
+from loaders import Loaders, create_loaders
+from tests.conftest import StatementCounter
+from tests.factories import make_address, make_user
+
+
+async def test_children_of_many_parents_are_one_statement_grouped_and_ordered(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    users = [await make_user(loaders) for _ in range(10)]
+    expected = {}
+    for i, user in enumerate(users[:-1]):
+        expected[user.id] = [
+            (await make_address(loaders, user.id, network=f"n{k}")).id for k in range(i % 3 + 1)
+        ]
+    expected[users[-1].id] = []
+    request = create_loaders(loaders.user_by_id.session_maker)
+    sql.reset()
+
+    groups = await asyncio.gather(*(request.addresses_by_user_id.load(u.id) for u in users))
+
+    assert sql.count == 1
+    assert {u.id: [row.id for row in rows] for u, rows in zip(users, groups, strict=True)} == (
+        expected
+    )
+
+
+async def test_loaded_children_are_primed_into_their_id_loader(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    user = await make_user(loaders)
+    address = await make_address(loaders, user.id)
+    request = create_loaders(loaders.user_by_id.session_maker)
+    await request.addresses_by_user_id.load(user.id)
+    sql.reset()
+
+    row = await request.address_by_id.load(address.id)
+
+    assert sql.count == 0
+    assert row is not None and row.address == address.address
+
+
+async def test_a_write_of_a_child_refreshes_its_parents_list(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+    first = await make_address(loaders, user.id, network="a")
+    assert [r.id for r in await loaders.addresses_by_user_id.load(user.id)] == [first.id]
+
+    second = await make_address(loaders, user.id, network="b")
+
+    assert [r.id for r in await loaders.addresses_by_user_id.load(user.id)] == [
+        first.id,
+        second.id,
+    ]

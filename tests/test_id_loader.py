@@ -1,0 +1,204 @@
+"""The id loader's contract: one statement per tick, a request cache, CAS writes."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from loaders import (
+    ConstraintViolated,
+    Loaders,
+    RowInUse,
+    RowNotFound,
+    StaleWrite,
+    create_loaders,
+)
+from tests.conftest import StatementCounter
+from tests.factories import make_address, make_order, make_user
+
+
+async def test_fifty_loads_in_one_tick_are_one_statement_in_key_order(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    users = [await make_user(loaders) for _ in range(50)]
+    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id  # the next request
+    wanted = [user.id for user in reversed(users)]
+    sql.reset()
+
+    rows = await asyncio.gather(*(reader.load(id) for id in wanted))
+
+    assert sql.count == 1
+    assert "IN" in sql.statements[0].upper()
+    assert [row.id for row in rows] == wanted
+
+
+async def test_repeated_loads_are_served_from_the_cache(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    users = [await make_user(loaders) for _ in range(50)]
+    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id  # the next request
+    await reader.load_many([user.id for user in users])
+    sql.reset()
+
+    again = await asyncio.gather(*(reader.load(user.id) for user in users))
+
+    assert sql.count == 0
+    assert [row.email for row in again] == [user.email for user in users]
+
+
+async def test_missing_ids_load_as_none_in_their_positions(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+
+    rows = await loaders.user_by_id.load_many([999_999, user.id, 888_888])
+
+    assert [row and row.id for row in rows] == [None, user.id, None]
+
+
+async def test_page_orders_by_id_filters_and_primes_the_cache(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    owner, other = await make_user(loaders), await make_user(loaders)
+    mine = [await make_address(loaders, owner.id, network=f"n{i}") for i in range(5)]
+    await make_address(loaders, other.id)
+    request = create_loaders(loaders.user_by_id.session_maker)
+    sql.reset()
+
+    page = await request.address_by_id.page(1, 3, user_id=owner.id)
+    cached = await request.address_by_id.load(page[0].id)
+
+    assert [row.id for row in page] == [row.id for row in mine[1:4]]
+    assert sql.count == 1
+    assert cached is page[0]
+
+
+async def test_filter_by_matches_equality_and_null(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+    labelled = await make_address(loaders, user.id, label="cold")
+    unlabelled = await make_address(loaders, user.id, network="ltc")
+
+    assert [r.id for r in await loaders.address_by_id.filter_by(label="cold")] == [labelled.id]
+    assert [r.id for r in await loaders.address_by_id.filter_by(label=None)] == [unlabelled.id]
+
+
+async def test_filtering_on_an_unknown_column_says_which_columns_exist(loaders: Loaders) -> None:
+    with pytest.raises(ValueError, match=r"no column.*colour.*filter on one of"):
+        await loaders.user_by_id.page(0, 10, colour="red")
+
+
+async def test_insert_primes_the_cache_so_a_later_load_costs_nothing(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    sql.reset()
+    user = await make_user(loaders, name="Primed")
+
+    loaded = await loaders.user_by_id.load(user.id)
+
+    assert sql.count == 1  # the INSERT ... RETURNING only
+    assert loaded is not None and loaded.name == "Primed"
+
+
+async def test_update_with_the_current_token_writes_and_issues_a_newer_token(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    user = await make_user(loaders)
+    await loaders.user_by_id.load(user.id)
+    sql.reset()
+
+    updated = await loaders.user_by_id.update(user.id, user.lastchange, {"name": "Renamed"})
+    seen_later = await loaders.user_by_id.load(user.id)
+
+    assert sql.count == 1  # one atomic UPDATE ... WHERE id AND lastchange RETURNING
+    assert updated.name == "Renamed"
+    assert updated.lastchange > user.lastchange
+    assert seen_later is not None and seen_later.name == "Renamed"
+
+
+async def test_update_with_an_old_token_is_refused_with_the_current_one(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+    current = await loaders.user_by_id.update(user.id, user.lastchange, {"name": "First"})
+
+    with pytest.raises(StaleWrite) as refused:
+        await loaders.user_by_id.update(user.id, user.lastchange, {"name": "Second"})
+
+    assert refused.value.current == current.lastchange
+    [row] = await loaders.user_by_id.filter_by(id=user.id)
+    assert row.name == "First"
+
+
+async def test_update_of_a_missing_row_is_not_found(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+
+    with pytest.raises(RowNotFound):
+        await loaders.user_by_id.update(user.id + 1000, user.lastchange, {"name": "x"})
+
+
+async def test_a_token_differing_by_one_microsecond_is_stale(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+
+    with pytest.raises(StaleWrite):
+        await loaders.user_by_id.update(
+            user.id, user.lastchange - timedelta(microseconds=1), {"name": "x"}
+        )
+
+
+async def test_back_to_back_updates_get_strictly_increasing_tokens(loaders: Loaders) -> None:
+    row = await make_user(loaders)
+    tokens = [row.lastchange]
+    for n in range(200):
+        row = await loaders.user_by_id.update(row.id, row.lastchange, {"name": f"v{n}"})
+        tokens.append(row.lastchange)
+
+    assert all(earlier < later for earlier, later in itertools.pairwise(tokens))
+
+
+async def test_delete_with_the_current_token_removes_the_row(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+
+    await loaders.user_by_id.delete(user.id, user.lastchange)
+
+    assert await loaders.user_by_id.load(user.id) is None
+    assert await loaders.user_by_id.filter_by(id=user.id) == []
+
+
+async def test_delete_with_an_old_token_is_stale_and_keeps_the_row(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+    await loaders.user_by_id.update(user.id, user.lastchange, {"name": "Newer"})
+
+    with pytest.raises(StaleWrite):
+        await loaders.user_by_id.delete(user.id, user.lastchange)
+
+    assert len(await loaders.user_by_id.filter_by(id=user.id)) == 1
+
+
+async def test_delete_of_a_missing_row_is_not_found(loaders: Loaders) -> None:
+    user = await make_user(loaders)
+
+    with pytest.raises(RowNotFound):
+        await loaders.user_by_id.delete(user.id + 1000, user.lastchange)
+
+
+async def test_delete_of_a_referenced_row_is_refused_and_keeps_everything(
+    loaders: Loaders,
+) -> None:
+    user = await make_user(loaders)
+    order = await make_order(loaders, user.id)
+
+    with pytest.raises(RowInUse):
+        await loaders.user_by_id.delete(user.id, user.lastchange)
+
+    assert len(await loaders.user_by_id.filter_by(id=user.id)) == 1
+    assert len(await loaders.order_by_id.filter_by(id=order.id)) == 1
+
+
+async def test_an_insert_the_database_refuses_raises_and_writes_nothing(loaders: Loaders) -> None:
+    user = await make_user(loaders, email="taken@example.com")
+
+    with pytest.raises(ConstraintViolated):
+        await make_user(loaders, email="taken@example.com")
+
+    assert [row.id for row in await loaders.user_by_id.filter_by(email="taken@example.com")] == [
+        user.id
+    ]
