@@ -6,14 +6,23 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
 from gql_server.settings import Settings
 
 
+def exit_cleanly(signum: int, _frame: object) -> None:
+    sys.exit(0)
+
+
 def serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
+
+    # uvicorn drains in-flight requests on SIGTERM, restores this handler and
+    # re-raises the signal: exit 0 then, as orchestrators expect of a clean stop.
+    signal.signal(signal.SIGTERM, exit_cleanly)
 
     uvicorn.run(
         "gql_server.app:create_app",

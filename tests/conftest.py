@@ -67,14 +67,21 @@ def reset_postgres_schema(url: str) -> None:
     asyncio.run(reset())
 
 
+_migrated: set[str] = set()
+
+
 def migrated_url(backend: str, directory: Path) -> str:
-    """A database of `backend`, emptied and brought to head by the real migrations."""
+    """A database of `backend`, emptied and brought to head by the real migrations
+    (once per test session: engines of earlier fixtures may still be connected)."""
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{directory / 'test.db'}"
     else:
         url = require_postgres()
-        reset_postgres_schema(url)
-    command.upgrade(alembic_config(url), "head")
+    if url not in _migrated:
+        if backend == "postgresql":
+            reset_postgres_schema(url)
+        command.upgrade(alembic_config(url), "head")
+        _migrated.add(url)
     return url
 
 
@@ -113,9 +120,8 @@ def session_maker(app: Starlette) -> async_sessionmaker[AsyncSession]:
 async def clean_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     """Every test that touches a database starts from empty tables."""
     yield
-    for name in ("engine", "postgres_engine"):
-        if name in request.fixturenames:
-            await truncate(request.getfixturevalue(name))
+    if "engine" in request.fixturenames:
+        await truncate(request.getfixturevalue("engine"))
 
 
 async def truncate(engine: AsyncEngine) -> None:

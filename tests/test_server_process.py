@@ -1,0 +1,80 @@
+"""The real console script serves the API over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from alembic import command
+
+from migrations import alembic_config
+
+SCRIPT = Path(sys.executable).parent / "mwallet-gql"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'served.db'}"
+    command.upgrade(alembic_config(url), "head")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(SCRIPT), "serve", "--port", str(port)],
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not become healthy in 30 s")
+        yield base
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=15)
+        assert process.returncode == 0, output.decode()
+
+
+def test_the_served_api_creates_and_reads_over_http(server: str) -> None:
+    created = httpx.post(
+        f"{server}/graphql",
+        json={
+            "query": 'mutation { createUser(input: {name: "Ada", surname: "L", '
+            'email: "ada@example.com"}) { ... on User { id } } }'
+        },
+    ).json()
+    user_id = created["data"]["createUser"]["id"]
+
+    read = httpx.post(
+        f"{server}/graphql",
+        json={"query": "query($id: ID!) { user(id: $id) { email } }", "variables": {"id": user_id}},
+    ).json()
+
+    assert read == {"data": {"user": {"email": "ada@example.com"}}}
+
+
+def test_a_browser_get_of_graphql_shows_graphiql(server: str) -> None:
+    response = httpx.get(f"{server}/graphql", headers={"accept": "text/html"})
+
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
