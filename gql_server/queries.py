@@ -9,6 +9,7 @@ from strawberry import UNSET
 
 from gql_server.context import Info
 from gql_server.inputs import AddressFilter, OrderFilter, TransactionFilter, UserFilter
+from gql_server.relations import root_lookup
 from gql_server.types import Address, Order, Transaction, User
 from gql_server.validation import BadRequest, InvalidInput, parse_id
 from loaders import IdLoader
@@ -24,16 +25,23 @@ async def fetch_one(loader: IdLoader, id: str) -> Any:
 
 
 async def fetch_page(loader: IdLoader, skip: int, limit: int, where: object | None) -> Any:
+    given = {k: v for k, v in vars(where).items() if v is not UNSET} if where else {}
+    return await fetch_filtered_page(loader, skip, limit, given)
+
+
+async def fetch_filtered_page(
+    loader: IdLoader, skip: int, limit: int, given: dict[str, Any]
+) -> Any:
+    """A page of rows; `given` maps column names to the values to match."""
     if not 0 <= limit <= MAX_LIMIT:
         raise BadRequest(f"limit must be between 0 and {MAX_LIMIT}, got {limit}")
     if skip < 0:
         raise BadRequest(f"skip must not be negative, got {skip}")
-    return await loader.page(skip, limit, **filters(loader, where))
+    return await loader.page(skip, limit, **filters(loader, given))
 
 
-def filters(loader: IdLoader, where: object | None) -> dict[str, Any]:
+def filters(loader: IdLoader, given: dict[str, Any]) -> dict[str, Any]:
     """Equality filters the client gave; ids are parsed like everywhere else."""
-    given = {k: v for k, v in vars(where).items() if v is not UNSET} if where else {}
     try:
         return {
             name: parse_id(value, name)
@@ -47,41 +55,41 @@ def filters(loader: IdLoader, where: object | None) -> dict[str, Any]:
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("user_by_id", many=False))
     async def user(self, info: Info, id: strawberry.ID) -> User | None:
         return await fetch_one(info.context.loaders.user_by_id, id)
 
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("user_by_id", many=True))
     async def users(
         self, info: Info, skip: int = 0, limit: int = 20, where: UserFilter | None = None
     ) -> list[User]:
         return await fetch_page(info.context.loaders.user_by_id, skip, limit, where)
 
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("address_by_id", many=False))
     async def address(self, info: Info, id: strawberry.ID) -> Address | None:
         return await fetch_one(info.context.loaders.address_by_id, id)
 
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("address_by_id", many=True))
     async def addresses(
         self, info: Info, skip: int = 0, limit: int = 20, where: AddressFilter | None = None
     ) -> list[Address]:
         return await fetch_page(info.context.loaders.address_by_id, skip, limit, where)
 
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("order_by_id", many=False))
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         return await fetch_one(info.context.loaders.order_by_id, id)
 
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("order_by_id", many=True))
     async def orders(
         self, info: Info, skip: int = 0, limit: int = 20, where: OrderFilter | None = None
     ) -> list[Order]:
         return await fetch_page(info.context.loaders.order_by_id, skip, limit, where)
 
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("transaction_by_id", many=False))
     async def transaction(self, info: Info, id: strawberry.ID) -> Transaction | None:
         return await fetch_one(info.context.loaders.transaction_by_id, id)
 
-    @strawberry.field
+    @strawberry.field(metadata=root_lookup("transaction_by_id", many=True))
     async def transactions(
         self, info: Info, skip: int = 0, limit: int = 20, where: TransactionFilter | None = None
     ) -> list[Transaction]:

@@ -1,7 +1,8 @@
 """GraphQL object types. Their sources are loader rows, read by attribute.
 
-Only relationship fields await; plain columns resolve synchronously. Secrets
-such as `account_key` have no field here, so no query can ever return them.
+Only relationship fields (declared with `relation`) await; plain columns
+resolve synchronously. Secrets such as `account_key` have no field here, so no
+query can ever return them.
 """
 
 from __future__ import annotations
@@ -9,24 +10,19 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 from strawberry.scalars import JSON, Base64
 
-from gql_server.context import Info
-from loaders import AnyRow, FkeyLoader, IdLoader
+from gql_server.relations import relation
+from loaders import AnyRow
 from models import AssetType, OrderType
 
 strawberry.enum(OrderType, description="Lifecycle state of an order.")
 strawberry.enum(AssetType, description="Asset an order trades.")
 
 T = TypeVar("T")
-
-
-async def rows_of(loader: IdLoader | FkeyLoader, key: str | int) -> Any:
-    """What `loader` holds for `key`: rows stand in for the GraphQL types."""
-    return await loader.load(int(key))
 
 
 def from_row(graphql_type: type[T], row: AnyRow) -> T:
@@ -43,13 +39,8 @@ class User:
     email: str
     lastchange: datetime
 
-    @strawberry.field
-    async def addresses(self, info: Info) -> list[Address]:
-        return await rows_of(info.context.loaders.addresses_by_user_id, self.id)
-
-    @strawberry.field
-    async def orders(self, info: Info) -> list[Order]:
-        return await rows_of(info.context.loaders.orders_by_user_id, self.id)
+    addresses: list[Address] = relation("addresses_by_user_id", key="id")
+    orders: list[Order] = relation("orders_by_user_id", key="id")
 
 
 @strawberry.type(name="Address")
@@ -65,9 +56,7 @@ class Address:
     account_number: str | None
     lastchange: datetime
 
-    @strawberry.field
-    async def user(self, info: Info) -> User:
-        return await rows_of(info.context.loaders.user_by_id, self.user_id)
+    user: User = relation("user_by_id", key="user_id")
 
 
 @strawberry.type(name="Order")
@@ -81,13 +70,8 @@ class Order:
     memo: str | None
     lastchange: datetime
 
-    @strawberry.field
-    async def user(self, info: Info) -> User:
-        return await rows_of(info.context.loaders.user_by_id, self.user_id)
-
-    @strawberry.field
-    async def transactions(self, info: Info) -> list[Transaction]:
-        return await rows_of(info.context.loaders.transactions_by_order_id, self.id)
+    user: User = relation("user_by_id", key="user_id")
+    transactions: list[Transaction] = relation("transactions_by_order_id", key="id")
 
 
 @strawberry.type(name="Transaction")
@@ -103,6 +87,4 @@ class Transaction:
     meta: JSON | None
     lastchange: datetime
 
-    @strawberry.field
-    async def order(self, info: Info) -> Order:
-        return await rows_of(info.context.loaders.order_by_id, self.order_id)
+    order: Order = relation("order_by_id", key="order_id")
