@@ -29,12 +29,16 @@ HEALTH_TIMEOUT_SECONDS = 5.0
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        self.planner = settings.planner
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         session_maker = request.app.state.session_maker
         assert isinstance(request, Request)  # no subscriptions: HTTP only
-        return Context(request=request, loaders=create_loaders(session_maker))
+        return Context(request=request, loaders=create_loaders(session_maker), planner=self.planner)
 
 
 async def health(request: Request) -> JSONResponse:
@@ -61,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await engine.dispose()
 
-    graphql = GraphQLApp(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql = GraphQLApp(settings)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

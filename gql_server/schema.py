@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
 from gql_server.mutations import Mutation
+from gql_server.planner import QueryPlanner
 from gql_server.queries import Query
 from gql_server.scalars import SCALAR_MAP
 from gql_server.validation import BadRequest
@@ -29,5 +30,5 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[partial(MaskErrors, should_mask_error=is_unexpected)],
+    extensions=[partial(MaskErrors, should_mask_error=is_unexpected), QueryPlanner],
 )

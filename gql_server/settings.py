@@ -20,6 +20,10 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def switch(value: str) -> bool:
+    return value.strip().lower() not in {"0", "off", "false", "no"}
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -27,6 +31,7 @@ class Settings:
     port: int = 8000
     log_level: str = "info"
     graphiql: bool = True
+    planner: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -36,5 +41,6 @@ class Settings:
             host=env.get("MWALLET_HOST", cls.host),
             port=int(env.get("MWALLET_PORT", str(cls.port))),
             log_level=env.get("MWALLET_LOG_LEVEL", cls.log_level).lower(),
-            graphiql=env.get("MWALLET_GRAPHIQL", "on").lower() not in {"0", "off", "false", "no"},
+            graphiql=switch(env.get("MWALLET_GRAPHIQL", "on")),
+            planner=switch(env.get("MWALLET_PLANNER", "on")),
         )

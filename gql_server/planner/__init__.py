@@ -1,0 +1,5 @@
+"""The planned read path: validated queries compiled into breadth-first loader batches."""
+
+from gql_server.planner.extension import PLANS, QueryPlanner
+
+__all__ = ["PLANS", "QueryPlanner"]
