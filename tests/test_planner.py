@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import event
 from starlette.applications import Starlette
 
@@ -25,6 +26,7 @@ from loaders import Loaders
 from models import AssetType, OrderType
 from tests.conftest import OPERATIONS, StatementCounter
 from tests.factories import make_address, make_order, make_transaction, make_user
+from tests.query_strategies import queries
 
 CORPUS = Path(__file__).resolve().parent / "planner_corpus"
 DOCUMENTS = {
@@ -222,3 +224,22 @@ async def test_a_null_in_a_non_null_position_falls_back_to_the_executors_error(
     assert body["errors"][0]["message"] == "Unexpected error."  # masked: an internal fault
     assert body["errors"][0]["path"] == ["addresses", 0, "user"]
     assert any("null relation" in r.getMessage() for r in caplog.records if r.name == PLANNER_LOG)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(generated=queries())
+async def test_generated_queries_answer_the_same_bytes_planned_and_field_by_field(
+    both: Both, wallet: Loaders, caplog: pytest.LogCaptureFixture, generated: tuple[str, Any]
+) -> None:
+    query, variables = generated
+    caplog.clear()
+
+    with caplog.at_level(logging.DEBUG, logger=PLANNER_LOG):
+        body = await both.same(query, variables)
+
+    assert "errors" not in body, (query, body)
+    assert not [r.getMessage() for r in caplog.records if r.name == PLANNER_LOG]
