@@ -29,6 +29,7 @@ from graphql.execution.collect_fields import FieldDetailsList, collect_fields
 from graphql.execution.executor import Executor
 from strawberry.types.field import StrawberryField
 
+from gql_server.planner.builders import Builder
 from gql_server.relations import PLAN_METADATA, Relation, RootLookup
 
 DEFINITION = "strawberry-definition"
@@ -75,9 +76,10 @@ class Root:
     selection: Selection
 
 
-@dataclass(frozen=True)
+@dataclass
 class Selection:
     fields: list[Leaf | TypeName | Step] = field(default_factory=list)
+    builder: Builder | None = None  # compiled on the first row (see builders.py)
 
 
 @dataclass(frozen=True)

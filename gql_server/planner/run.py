@@ -15,7 +15,8 @@ from typing import Any
 from graphql.execution.executor import Executor
 from graphql.execution.values import get_argument_values
 
-from gql_server.planner.plan import Leaf, Plan, Root, Selection, Step, TypeName
+from gql_server.planner.builders import compile_builder
+from gql_server.planner.plan import Plan, Root, Selection, Step, TypeName
 from gql_server.queries import fetch_filtered_page, fetch_one
 from gql_server.validation import BadRequest
 from loaders import AnyRow, Loaders
@@ -73,21 +74,10 @@ async def fetch_root(root: Root, loaders: Loaders, executor: Executor) -> Any:
 
 def build(selection: Selection, row: AnyRow, pending: Pending) -> dict[str, Any]:
     """The response object for `row`; relationships are left for the next level."""
-    out: dict[str, Any] = {}
-    for planned in selection.fields:
-        if isinstance(planned, Leaf):
-            value = getattr(row, planned.attribute)
-            if value is None:
-                out[planned.key] = None if planned.nullable else fail("null leaf")
-            else:
-                serialized = planned.serialize(value)
-                out[planned.key] = serialized if serialized is not None else fail("unserializable")
-        elif isinstance(planned, TypeName):
-            out[planned.key] = planned.name
-        else:
-            out[planned.key] = None
-            pending.append((planned, row, out))
-    return out
+    builder = selection.builder
+    if builder is None:
+        builder = selection.builder = compile_builder(selection, row._fields, fail)
+    return builder(row, pending)
 
 
 async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
