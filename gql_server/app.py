@@ -19,6 +19,7 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from gql_server import graphiql
 from gql_server.context import Context
 from gql_server.database import create_engine, create_session_maker
 from gql_server.schema import schema
@@ -35,6 +36,9 @@ class GraphQLApp(GraphQL[Context, None]):
         session_maker = request.app.state.session_maker
         assert isinstance(request, Request)  # no subscriptions: HTTP only
         return Context(request=request, loaders=create_loaders(session_maker))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page()
 
 
 async def health(request: Request) -> JSONResponse:
@@ -66,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            *graphiql.routes(enabled=settings.graphiql),
         ],
         lifespan=lifespan,
     )
