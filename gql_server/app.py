@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from gql_server import graphiql
 from gql_server.context import Context
 from gql_server.database import create_engine, create_session_maker
+from gql_server.http_protocol import GraphQLOverHTTP
 from gql_server.schema import schema
 from gql_server.settings import Settings
 from loaders import create_loaders
@@ -29,7 +29,7 @@ from loaders import create_loaders
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-class GraphQLApp(GraphQL[Context, None]):
+class GraphQLApp(GraphQLOverHTTP):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
