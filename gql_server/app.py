@@ -22,6 +22,7 @@ from gql_server import graphiql
 from gql_server.context import Context
 from gql_server.database import create_engine, create_session_maker
 from gql_server.http_protocol import GraphQLOverHTTP
+from gql_server.persisted_operations import PersistedOperations
 from gql_server.schema import schema
 from gql_server.settings import Settings
 from loaders import create_loaders
@@ -29,7 +30,7 @@ from loaders import create_loaders
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-class GraphQLApp(GraphQLOverHTTP):
+class GraphQLApp(PersistedOperations, GraphQLOverHTTP):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
@@ -65,7 +66,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await engine.dispose()
 
-    graphql = GraphQLApp(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql = GraphQLApp(
+        schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        operations_allowlist=settings.operations_allowlist,
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -27,6 +27,7 @@ class Settings:
     port: int = 8000
     log_level: str = "info"
     graphiql: bool = True
+    operations_allowlist: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,4 +38,6 @@ class Settings:
             port=int(env.get("MWALLET_PORT", str(cls.port))),
             log_level=env.get("MWALLET_LOG_LEVEL", cls.log_level).lower(),
             graphiql=env.get("MWALLET_GRAPHIQL", "on").lower() not in {"0", "off", "false", "no"},
+            operations_allowlist=env.get("MWALLET_OPERATIONS_ALLOWLIST", "off").lower()
+            in {"1", "on", "true", "yes"},
         )
