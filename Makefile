@@ -35,7 +35,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) graphiql-assets
+pytest: $(STAMP) graphiql-assets $(TS_STAMP)
 	$(BIN)/pytest
 
 $(TS_STAMP): $(TS_CLIENT)/package-lock.json

@@ -4,6 +4,7 @@ the shared operations, against the real server process."""
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,16 @@ import pytest
 from tests.clients.conftest import ROOT, LiveServer
 
 CONFIG = Path("clients/python/ariadne-codegen.toml")
+
+
+def mypy_strict(source: Path) -> subprocess.CompletedProcess[str]:
+    """Type-check `source` against the generated client next to it."""
+    mypy = Path(sys.executable).parent / "mypy"
+    command = [str(mypy), "--strict", "--follow-imports=silent", "--no-incremental", source.name]
+    environment = {**os.environ, "MYPYPATH": str(source.parent)}
+    return subprocess.run(
+        command, cwd=source.parent, env=environment, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +119,29 @@ async def test_generated_client_reports_a_deleted_order_as_gone(
         await rename.rename_order(client, order.id, "too late", order.lastchange)
 
     assert (await client.delete_user(user.id, user.lastchange)).result.typename__ == "Deleted"
+
+
+def test_the_documented_example_type_checks_against_the_generated_client(
+    generated: ModuleType,
+) -> None:
+    example = Path(generated.__file__).parent.parent / "rename_order.py"
+
+    result = mypy_strict(example)
+
+    assert result.returncode == 0, result.stdout
+
+
+def test_reading_a_field_the_union_member_lacks_fails_type_checking(
+    generated: ModuleType,
+) -> None:
+    wrong = Path(generated.__file__).parent.parent / "wrong_member.py"
+    wrong.write_text(
+        "from mwallet_client.update_order import UpdateOrderResultValidationError\n\n\n"
+        "def token(result: UpdateOrderResultValidationError) -> str:\n"
+        "    return result.lastchange\n"
+    )
+
+    result = mypy_strict(wrong)
+
+    assert result.returncode != 0
+    assert '"UpdateOrderResultValidationError" has no attribute "lastchange"' in result.stdout
