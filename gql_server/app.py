@@ -17,10 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
+from gql_server import graphiql
 from gql_server.context import Context
 from gql_server.database import create_engine, create_session_maker
+from gql_server.http_protocol import GraphQLOverHTTP
+from gql_server.persisted_operations import PersistedOperations
 from gql_server.schema import schema
 from gql_server.settings import Settings
 from loaders import create_loaders
@@ -28,9 +30,13 @@ from loaders import create_loaders
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-class GraphQLApp(GraphQL[Context, None]):
+class GraphQLApp(PersistedOperations, GraphQLOverHTTP):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            operations_allowlist=settings.operations_allowlist,
+        )
         self.planner = settings.planner
 
     async def get_context(
@@ -39,6 +45,9 @@ class GraphQLApp(GraphQL[Context, None]):
         session_maker = request.app.state.session_maker
         assert isinstance(request, Request)  # no subscriptions: HTTP only
         return Context(request=request, loaders=create_loaders(session_maker), planner=self.planner)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page()
 
 
 async def health(request: Request) -> JSONResponse:
@@ -70,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            *graphiql.routes(enabled=settings.graphiql),
         ],
         lifespan=lifespan,
     )

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from gql_server.settings import Settings
 
@@ -56,6 +57,16 @@ def export_schema(_: argparse.Namespace, __: Settings) -> None:
     sys.stdout.write(schema.as_str() + "\n")
 
 
+def register_operations(args: argparse.Namespace, settings: Settings) -> None:
+    from gql_server.operation_store import register_documents
+
+    paths = [Path(path) for path in args.files]
+    hashes = asyncio.run(
+        register_documents(settings.database_url, [path.read_text() for path in paths])
+    )
+    sys.stdout.writelines(f"{sha256}  {path}\n" for sha256, path in zip(hashes, paths, strict=True))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mwallet-gql", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -71,6 +82,11 @@ def parser() -> argparse.ArgumentParser:
         run=seed
     )
     commands.add_parser("export-schema", help="print the SDL").set_defaults(run=export_schema)
+    register_cmd = commands.add_parser(
+        "register-operations", help="store GraphQL documents as persisted operations"
+    )
+    register_cmd.add_argument("files", nargs="+", help=".graphql files, registered as written")
+    register_cmd.set_defaults(run=register_operations)
     return root
 
 

@@ -32,6 +32,7 @@ class Settings:
     log_level: str = "info"
     graphiql: bool = True
     planner: bool = True
+    operations_allowlist: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,4 +44,5 @@ class Settings:
             log_level=env.get("MWALLET_LOG_LEVEL", cls.log_level).lower(),
             graphiql=switch(env.get("MWALLET_GRAPHIQL", "on")),
             planner=switch(env.get("MWALLET_PLANNER", "on")),
+            operations_allowlist=switch(env.get("MWALLET_OPERATIONS_ALLOWLIST", "off")),
         )

@@ -26,7 +26,10 @@ T = TypeVar("T")
 
 
 def from_row(graphql_type: type[T], row: AnyRow) -> T:
-    """An instance of `graphql_type` from a row (where a union needs a real instance)."""
+    """An instance of `graphql_type` from a row (where a union needs a real instance).
+
+    Only the column fields: relationship fields have resolvers and are not constructor arguments.
+    """
     columns = {f.name: getattr(row, f.name) for f in fields(graphql_type) if f.init}  # type: ignore[arg-type]
     return graphql_type(**columns)
 

@@ -1,0 +1,86 @@
+"""Fixtures for the client tests: the real server process, and the tools the
+frontend uses (node for TypeScript, Chromium for GraphiQL).
+
+A tool that is missing skips its tests locally; under CI=true it is a failure,
+because `make test` installs every one of them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import migrated_url
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_START_SECONDS = 30.0
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (locally) or fail (CI) when a tool the test drives is missing."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + " (CI=true: `make test` installs it)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    """`mwallet-gql serve` in its own process, as the frontends will talk to it."""
+
+    def __init__(self, database_url: str, log: Path, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "DATABASE_URL": database_url, **env}
+        executable = Path(sys.executable).parent / "mwallet-gql"
+        command = [str(executable), "serve", "--port", str(self.port)]
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"server exited; see {self.log.name}"
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise AssertionError(f"server did not answer /health; see {self.log.name}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log.close()
+
+
+def start_server(directory: Path, **env: str) -> Iterator[LiveServer]:
+    server = LiveServer(migrated_url("sqlite", directory), directory / "server.log", **env)
+    try:
+        server.wait_until_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The server on a free port with a freshly migrated SQLite database."""
+    yield from start_server(tmp_path_factory.mktemp("live"))
