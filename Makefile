@@ -10,8 +10,11 @@ TS_STAMP := $(TS_CLIENT)/node_modules/.installed-stamp
 GRAPHIQL := gql_server/graphiql_static
 GRAPHIQL_VENDOR := $(GRAPHIQL)/public/vendor
 GRAPHIQL_STAMP := $(GRAPHIQL_VENDOR)/.installed-stamp
+# ariadne-codegen pins an older graphql-core than the server runs on: it gets a venv of its own
+CODEGEN_VENV := .venv-codegen
+CODEGEN_STAMP := $(CODEGEN_VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest schema migrate seed clean clients-ts browser graphiql-assets
+.PHONY: run test lint typecheck pytest schema migrate seed clean clients-ts clients-py browser graphiql-assets
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +38,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) graphiql-assets $(TS_STAMP)
+pytest: $(STAMP) graphiql-assets $(TS_STAMP) $(CODEGEN_STAMP)
 	$(BIN)/pytest
+
+$(CODEGEN_STAMP):
+	test -x $(CODEGEN_VENV)/bin/python || $(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/pip install --quiet 'ariadne-codegen>=0.14,<1'
+	touch $(CODEGEN_STAMP)
+
+## Generate the typed Python client into clients/python/mwallet_client/
+clients-py: $(CODEGEN_STAMP)
+	$(CODEGEN_VENV)/bin/ariadne-codegen --config clients/python/ariadne-codegen.toml
 
 $(TS_STAMP): $(TS_CLIENT)/package-lock.json
 	cd $(TS_CLIENT) && npm ci --no-audit --no-fund
@@ -70,4 +82,4 @@ schema: $(STAMP)
 	$(BIN)/mwallet-gql export-schema > schema.graphql
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache mwallet.db
+	rm -rf $(VENV) $(CODEGEN_VENV) .mypy_cache .ruff_cache .pytest_cache mwallet.db

@@ -83,7 +83,7 @@ class PersistedOperations(GraphQL[Context, None]):
 
     async def resolve(
         self, request: Request, request_data: GraphQLRequestData
-    ) -> str | None | ExecutionResult:
+    ) -> str | ExecutionResult | None:
         """The document to run, or the refusal to answer with."""
         session_maker = request.app.state.session_maker
         query = request_data.query
