@@ -13,22 +13,24 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from gql_server.context import Context
 from gql_server.database import create_engine, create_session_maker
-from gql_server.schema import schema
+from gql_server.http_errors import GraphQLErrorsView
+from gql_server.middleware import BodySizeLimit
+from gql_server.schema import create_schema
 from gql_server.settings import Settings
 from loaders import create_loaders
 
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-class GraphQLApp(GraphQL[Context, None]):
+class GraphQLApp(GraphQLErrorsView):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, settings.database)
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
         try:
@@ -61,11 +63,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await engine.dispose()
 
-    graphql = GraphQLApp(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    schema = create_schema(settings)
+    graphql = GraphQLApp(
+        schema, graphql_ide="graphiql" if settings.graphiql and not settings.production else None
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)],
     )
