@@ -44,6 +44,7 @@ from strawberry.extensions import (
 from gql_server.settings import QueryLimits
 
 PAGE_ARGUMENT = "limit"
+GRAPHQL_MAX_INT = 2**31 - 1
 
 
 def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
@@ -151,7 +152,9 @@ class CostMeter:
             value = int(given.value)
         elif isinstance(given, VariableNode):
             value = self.variables.get(given.name.value, value)
-        return max(value, 0) if isinstance(value, int) else self.limits.nested_list_size
+        if isinstance(value, int) and 0 <= value <= GRAPHQL_MAX_INT:
+            return value
+        return self.limits.nested_list_size  # not an Int: coercion refuses it later
 
 
 def unwrap(output: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
