@@ -12,7 +12,7 @@ from sqlalchemy import event
 from starlette.applications import Starlette
 
 from gql_server.app import create_app
-from gql_server.settings import QueryLimits, Settings
+from gql_server.settings import DatabaseLimits, QueryLimits, Settings
 from tests.conftest import StatementCounter
 
 
@@ -28,12 +28,17 @@ class Served:
 
 @asynccontextmanager
 async def serving(
-    database_url: str, *, production: bool = False, **limits: Any
+    database_url: str,
+    *,
+    production: bool = False,
+    database: DatabaseLimits | None = None,
+    **limits: Any,
 ) -> AsyncIterator[Served]:
     settings = Settings(
         database_url=database_url,
         production=production,
         limits=replace(QueryLimits(), **limits),
+        database=database or DatabaseLimits(),
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
