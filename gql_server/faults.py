@@ -16,13 +16,22 @@ DATABASE_UNAVAILABLE = "database unavailable; retry later"
 DATABASE_BUSY = "database busy; retry later"
 
 
+# SQLSTATE classes: too slow or contended (retry soon) versus connection lost.
+BUSY_STATES = ("55P03", "57014", "40001", "40P01", "53")
+UNAVAILABLE_STATES = ("08", "57P")
+
+
 def fault_message(error: BaseException | None) -> str | None:
     """The client-facing sentence for a database fault, or None for any other error."""
     if isinstance(error, PoolTimeout | TimeoutError):
         return DATABASE_BUSY
+    if isinstance(error, DBAPIError):
+        state = getattr(error.orig, "sqlstate", None) or ""
+        if state.startswith(BUSY_STATES):
+            return DATABASE_BUSY
+        if error.connection_invalidated or state.startswith(UNAVAILABLE_STATES):
+            return DATABASE_UNAVAILABLE
     if isinstance(error, OperationalError | InterfaceError | OSError):
-        return DATABASE_UNAVAILABLE
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
         return DATABASE_UNAVAILABLE
     return None
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
-import strawberry
 from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.config import StrawberryConfig
 
+from gql_server.error_log import QuietLoggingSchema
 from gql_server.faults import MaskUnexpectedErrors
 from gql_server.limits import limit_extensions
 from gql_server.mutations import Mutation
@@ -28,10 +28,10 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, SAFE_ERRORS)
 
 
-def create_schema(settings: Settings) -> strawberry.Schema:
+def create_schema(settings: Settings) -> QuietLoggingSchema:
     """The schema with this configuration's limits (production also hides its shape)."""
     limits = settings.limits
-    return strawberry.Schema(
+    return QuietLoggingSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(
