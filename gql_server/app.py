@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -21,30 +22,31 @@ from starlette.websockets import WebSocket
 from gql_server import graphiql
 from gql_server.context import Context
 from gql_server.database import create_engine, create_session_maker
+from gql_server.http_errors import GraphQLErrorsView
 from gql_server.http_protocol import GraphQLOverHTTP
+from gql_server.middleware import BodySizeLimit
 from gql_server.persisted_operations import PersistedOperations
-from gql_server.schema import schema
+from gql_server.schema import create_schema
 from gql_server.settings import Settings
 from loaders import create_loaders
 
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-class GraphQLApp(PersistedOperations, GraphQLOverHTTP):
+class GraphQLApp(PersistedOperations, GraphQLOverHTTP, GraphQLErrorsView):
     def __init__(self, settings: Settings) -> None:
         super().__init__(
-            schema,
-            graphql_ide="graphiql" if settings.graphiql else None,
+            create_schema(settings),
+            graphql_ide="graphiql" if settings.explorer else None,
             operations_allowlist=settings.operations_allowlist,
         )
-        self.planner = settings.planner
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         session_maker = request.app.state.session_maker
         assert isinstance(request, Request)  # no subscriptions: HTTP only
-        return Context(request=request, loaders=create_loaders(session_maker), planner=self.planner)
+        return Context(request=request, loaders=create_loaders(session_maker))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql.page()
@@ -66,7 +68,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, settings.database)
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
         try:
@@ -79,7 +81,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
-            *graphiql.routes(enabled=settings.graphiql),
+            *graphiql.routes(enabled=settings.explorer),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)],
     )

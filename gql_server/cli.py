@@ -14,17 +14,10 @@ from pathlib import Path
 from gql_server.settings import Settings
 
 
-def exit_cleanly(signum: int, _frame: object) -> None:
-    sys.exit(0)
-
-
 def serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
-    # uvicorn drains in-flight requests on SIGTERM, restores this handler and
-    # re-raises the signal: exit 0 then, as orchestrators expect of a clean stop.
-    signal.signal(signal.SIGTERM, exit_cleanly)
-
+    exit_zero_after_graceful_stop()
     uvicorn.run(
         "gql_server.app:create_app",
         factory=True,
@@ -34,6 +27,12 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
         log_level=settings.log_level,
         proxy_headers=False,
     )
+
+
+def exit_zero_after_graceful_stop() -> None:
+    """uvicorn lets in-flight requests finish on SIGTERM, then raises the signal again
+    under the handler it found; with this one the process exits 0, as a clean stop should."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
 def migrate(args: argparse.Namespace, settings: Settings) -> None:

@@ -14,7 +14,6 @@ from loaders import Loaders
 class Context:
     request: Request | None
     loaders: Loaders
-    planner: bool = True
 
 
 Info = strawberry.Info[Context, None]

@@ -12,13 +12,34 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from gql_server.settings import DatabaseLimits
 
-def create_engine(database_url: str) -> AsyncEngine:
-    """An engine that never logs bound parameters and enforces SQLite foreign keys."""
-    engine = create_async_engine(database_url, hide_parameters=True, pool_pre_ping=True)
+
+def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> AsyncEngine:
+    """An engine that never logs bound parameters and enforces SQLite foreign keys.
+
+    On PostgreSQL the pool is bounded (a full pool fails fast instead of queueing
+    forever) and every connection carries `statement_timeout` and `lock_timeout`.
+    """
+    options: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": True}
+    if limits is not None and database_url.startswith("postgresql"):
+        options.update(
+            pool_size=limits.pool_size,
+            max_overflow=limits.max_overflow,
+            pool_timeout=limits.pool_timeout_seconds,
+            connect_args={"server_settings": server_timeouts(limits)},
+        )
+    engine = create_async_engine(database_url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
     return engine
+
+
+def server_timeouts(limits: DatabaseLimits) -> dict[str, str]:
+    return {
+        "statement_timeout": str(limits.statement_timeout_ms),
+        "lock_timeout": str(limits.lock_timeout_ms),
+    }
 
 
 def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

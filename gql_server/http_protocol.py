@@ -32,6 +32,8 @@ JSON = "application/json"
 
 
 class MutationOverGet(HTTPException):
+    headers = {"Allow": "POST"}
+
     def __init__(self) -> None:
         super().__init__(405, "Mutations are only accepted over POST.")
 
@@ -54,7 +56,7 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except MutationOverGet as refused:
-            response = PlainTextResponse(refused.reason, 405, headers={"Allow": "POST"})
+            response = PlainTextResponse(refused.reason, 405, headers=refused.headers)
         except HTTPException as error:
             response = PlainTextResponse(error.reason, status_code=error.status_code)
         await response(scope, receive, send)

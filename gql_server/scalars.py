@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -60,10 +61,19 @@ def serialize_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
+# Plain decimal text only: Python's Decimal also takes " 1 ", "1_000", "NaN", "Infinity".
+DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
 def parse_decimal(value: object) -> Decimal:
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise StrawberryInputCoercionError(
             'Decimal must be a string such as "12.50" (or an integer)'
+        )
+    if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value):
+        raise StrawberryInputCoercionError(
+            f"Decimal cannot represent {value!r}: expected digits with an optional sign, "
+            'point and exponent, e.g. "12.50"'
         )
     try:
         return Decimal(value)

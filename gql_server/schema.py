@@ -1,19 +1,22 @@
-"""The schema: queries, mutations, our scalars, and masking of unexpected errors."""
+"""The schema: queries, mutations, our scalars, document limits and error masking."""
 
 from __future__ import annotations
 
 from functools import partial
 
-import strawberry
 from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
-from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
+from gql_server.error_log import QuietLoggingSchema
+from gql_server.faults import MaskUnexpectedErrors
+from gql_server.limits import limit_extensions
 from gql_server.mutations import Mutation
 from gql_server.planner import QueryPlanner
+from gql_server.production import PRODUCTION_EXTENSIONS
 from gql_server.queries import Query
 from gql_server.scalars import SCALAR_MAP
+from gql_server.settings import Settings
 from gql_server.validation import BadRequest
 
 SAFE_ERRORS = (BadRequest, GraphQLError, StrawberryInputCoercionError)
@@ -26,9 +29,24 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, SAFE_ERRORS)
 
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[partial(MaskErrors, should_mask_error=is_unexpected), QueryPlanner],
-)
+def create_schema(settings: Settings) -> QuietLoggingSchema:
+    """The schema with this configuration's limits (production also hides its shape)."""
+    limits = settings.limits
+    return QuietLoggingSchema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(
+            scalar_map=SCALAR_MAP,
+            disable_field_suggestions=settings.production,
+            batching_config={"max_operations": limits.max_batch} if limits.max_batch else None,
+        ),
+        extensions=[
+            *limit_extensions(limits),
+            *(PRODUCTION_EXTENSIONS if settings.production else ()),
+            partial(MaskUnexpectedErrors, should_mask_error=is_unexpected),
+            *((QueryPlanner,) if settings.planner else ()),
+        ],
+    )
+
+
+schema = create_schema(Settings())

@@ -1,11 +1,16 @@
-"""Configuration, read once from the environment into a typed object."""
+"""Configuration, read once from the environment into a typed object.
+
+Every limit has a safe production default; see docs/readme/security.md.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mwallet.db"
+FALSE_WORDS = frozenset({"0", "off", "false", "no"})
 
 
 def normalize_database_url(url: str) -> str:
@@ -20,8 +25,43 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def switch(value: str) -> bool:
-    return value.strip().lower() not in {"0", "off", "false", "no"}
+def env_flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    return default if value is None else value.strip().lower() not in FALSE_WORDS
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    return int(env.get(name, str(default)))
+
+
+def env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    return float(env.get(name, str(default)))
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one request may ask for; checked before any SQL runs."""
+
+    max_depth: int = 10
+    max_aliases: int = 30
+    max_tokens: int = 2_000
+    max_cost: int = 5_000
+    # Weight of a to-many field that has no `limit` argument (children of one parent).
+    nested_list_size: int = 5
+    max_body_bytes: int = 256 * 1024
+    # 0: batched arrays of operations are refused.
+    max_batch: int = 0
+
+
+@dataclass(frozen=True)
+class DatabaseLimits:
+    """Connection pool and server-side timeouts (PostgreSQL); 0 disables a timeout."""
+
+    pool_size: int = 10
+    max_overflow: int = 10
+    pool_timeout_seconds: float = 5.0
+    statement_timeout_ms: int = 10_000
+    lock_timeout_ms: int = 5_000
 
 
 @dataclass(frozen=True)
@@ -33,16 +73,59 @@ class Settings:
     graphiql: bool = True
     planner: bool = True
     operations_allowlist: bool = False
+    # Production: no introspection, no "Did you mean" suggestions, no GraphiQL.
+    production: bool = False
+    limits: QueryLimits = QueryLimits()
+    database: DatabaseLimits = DatabaseLimits()
+
+    @property
+    def explorer(self) -> bool:
+        """GraphiQL is served: asked for, and never in production."""
+        return self.graphiql and not self.production
 
     @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        production = env_flag(
+            env, "MWALLET_PRODUCTION", env.get("MWALLET_ENV", "").lower() == "production"
+        )
         return cls(
             database_url=normalize_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
             host=env.get("MWALLET_HOST", cls.host),
             port=int(env.get("MWALLET_PORT", str(cls.port))),
             log_level=env.get("MWALLET_LOG_LEVEL", cls.log_level).lower(),
-            graphiql=switch(env.get("MWALLET_GRAPHIQL", "on")),
-            planner=switch(env.get("MWALLET_PLANNER", "on")),
-            operations_allowlist=switch(env.get("MWALLET_OPERATIONS_ALLOWLIST", "off")),
+            graphiql=env_flag(env, "MWALLET_GRAPHIQL", not production),
+            production=production,
+            planner=env_flag(env, "MWALLET_PLANNER", True),
+            operations_allowlist=env_flag(env, "MWALLET_OPERATIONS_ALLOWLIST", False),
+            limits=query_limits_from_env(env),
+            database=database_limits_from_env(env),
         )
+
+
+def query_limits_from_env(env: Mapping[str, str]) -> QueryLimits:
+    default = QueryLimits()
+    return QueryLimits(
+        max_depth=env_int(env, "MWALLET_MAX_DEPTH", default.max_depth),
+        max_aliases=env_int(env, "MWALLET_MAX_ALIASES", default.max_aliases),
+        max_tokens=env_int(env, "MWALLET_MAX_TOKENS", default.max_tokens),
+        max_cost=env_int(env, "MWALLET_MAX_COST", default.max_cost),
+        nested_list_size=env_int(env, "MWALLET_NESTED_LIST_SIZE", default.nested_list_size),
+        max_body_bytes=env_int(env, "MWALLET_MAX_BODY_BYTES", default.max_body_bytes),
+        max_batch=env_int(env, "MWALLET_MAX_BATCH", default.max_batch),
+    )
+
+
+def database_limits_from_env(env: Mapping[str, str]) -> DatabaseLimits:
+    default = DatabaseLimits()
+    return DatabaseLimits(
+        pool_size=env_int(env, "MWALLET_DB_POOL_SIZE", default.pool_size),
+        max_overflow=env_int(env, "MWALLET_DB_MAX_OVERFLOW", default.max_overflow),
+        pool_timeout_seconds=env_float(
+            env, "MWALLET_DB_POOL_TIMEOUT_SECONDS", default.pool_timeout_seconds
+        ),
+        statement_timeout_ms=env_int(
+            env, "MWALLET_DB_STATEMENT_TIMEOUT_MS", default.statement_timeout_ms
+        ),
+        lock_timeout_ms=env_int(env, "MWALLET_DB_LOCK_TIMEOUT_MS", default.lock_timeout_ms),
+    )

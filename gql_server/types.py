@@ -26,12 +26,10 @@ T = TypeVar("T")
 
 
 def from_row(graphql_type: type[T], row: AnyRow) -> T:
-    """An instance of `graphql_type` from a row (where a union needs a real instance).
-
-    Only the column fields: relationship fields have resolvers and are not constructor arguments.
-    """
-    columns = {f.name: getattr(row, f.name) for f in fields(graphql_type) if f.init}  # type: ignore[arg-type]
-    return graphql_type(**columns)
+    """An instance of `graphql_type` from a row (where a union needs a real instance);
+    resolver fields such as `User.addresses` are not constructor arguments."""
+    columns = (f.name for f in fields(graphql_type) if f.init)  # type: ignore[arg-type]
+    return graphql_type(**{name: getattr(row, name) for name in columns})
 
 
 @strawberry.type(name="User")

@@ -89,14 +89,20 @@ def check_text(name: str, value: str, max_length: int | None, *, required: bool)
 
 
 def check_money(name: str, value: Decimal) -> None:
-    """Exact amounts only: never rounded, never NaN or infinite."""
+    """Exact amounts only: never rounded, never NaN or infinite.
+
+    Read from the digits themselves, not through a decimal context, so that an
+    extreme exponent such as 1E-9999999999 cannot underflow to zero on the way.
+    """
     if not value.is_finite():
         raise InvalidInput(name, "must be a finite number")
-    exponent = value.normalize().as_tuple().exponent
+    _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # finite decimals have an int exponent
-    if -exponent > MONEY_SCALE:
+    significant = "".join(map(str, digits)).rstrip("0")
+    places = -(exponent + len(digits) - len(significant)) if significant else 0
+    if places > MONEY_SCALE:
         raise InvalidInput(name, f"must have at most {MONEY_SCALE} decimal places")
-    if value != 0 and value.adjusted() + 1 > MONEY_PRECISION - MONEY_SCALE:
+    if significant and value.adjusted() + 1 > MONEY_PRECISION - MONEY_SCALE:
         raise InvalidInput(
             name, f"must have at most {MONEY_PRECISION - MONEY_SCALE} digits before the point"
         )

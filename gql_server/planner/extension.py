@@ -75,10 +75,9 @@ PLANS = PlanCache()
 class QueryPlanner(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
-        context = execution.context
         document = execution.graphql_document
-        if getattr(context, "planner", False) and document is not None and execution.query:
-            execution.result = await self.planned(document, execution.query, context)
+        if document is not None and execution.query:
+            execution.result = await self.planned(document, execution.query, execution.context)
         yield
 
     async def planned(

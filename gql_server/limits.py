@@ -1,0 +1,166 @@
+"""Limits on what one document may ask for, enforced while validating (before any SQL).
+
+Depth, aliases and tokens use Strawberry's extensions. The cost limit is ours:
+every object field costs the number of rows it can return, multiplied by the
+rows its parents can return, so `users(limit: 100) { orders { transactions {
+order { user { orders { ... } } } } } }` is refused however shallow each step
+looks. A root page costs its `limit` (from the document, the request's
+variables, or the argument's default); a nested to-many field costs
+`nested_list_size` per parent; a to-one field costs one per parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    VariableNode,
+)
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from gql_server.settings import QueryLimits
+
+PAGE_ARGUMENT = "limit"
+GRAPHQL_MAX_INT = 2**31 - 1
+
+
+def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
+    """Per-request extension factories for every document limit."""
+    return [
+        partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+        partial(QueryDepthLimiter, max_depth=limits.max_depth),
+        partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+        partial(CostLimiter, limits),
+    ]
+
+
+class CostLimiter(AddValidationRules):
+    """Adds the cost rule, bound to this request's variables (page sizes may be variables)."""
+
+    def __init__(self, limits: QueryLimits) -> None:
+        super().__init__([])
+        self.limits = limits
+
+    def on_operation(self) -> Iterator[None]:
+        variables = self.execution_context.variables or {}
+        self.validation_rules = [cost_rule(self.limits, variables)]
+        yield from super().on_operation()
+
+
+def cost_rule(limits: QueryLimits, variables: Mapping[str, Any]) -> type[ValidationRule]:
+    class CostLimitRule(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            root = self.context.schema.get_root_type(node.operation)
+            if root is None:
+                return
+            defaults = {
+                definition.variable.name.value: int(definition.default_value.value)
+                for definition in node.variable_definitions or ()
+                if isinstance(definition.default_value, IntValueNode)
+            }
+            meter = CostMeter(self.context, limits, {**defaults, **variables})
+            cost = meter.selection_cost(node.selection_set, root, 1, frozenset())
+            if cost > limits.max_cost:
+                self.report_error(
+                    GraphQLError(
+                        f"'{node.name.value if node.name else 'anonymous'}' may return about "
+                        f"{cost} objects, more than the limit of {limits.max_cost}; "
+                        "ask for smaller pages or fewer nested lists",
+                        node,
+                    )
+                )
+
+    return CostLimitRule
+
+
+class CostMeter:
+    def __init__(
+        self, context: ValidationContext, limits: QueryLimits, variables: Mapping[str, Any]
+    ) -> None:
+        self.context = context
+        self.limits = limits
+        self.variables = variables
+
+    def selection_cost(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLObjectType,
+        multiplier: int,
+        visited: frozenset[str],
+    ) -> int:
+        """Objects this selection can return; a fragment cycle counts once (another rule
+        reports it), so the walk always ends."""
+        if selection_set is None:
+            return 0
+        cost = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                cost += self.field_cost(selection, parent, multiplier, visited)
+            elif isinstance(selection, InlineFragmentNode):
+                cost += self.selection_cost(selection.selection_set, parent, multiplier, visited)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment: FragmentDefinitionNode | None = self.context.get_fragment(name)
+                if fragment is not None and name not in visited:
+                    cost += self.selection_cost(
+                        fragment.selection_set, parent, multiplier, visited | {name}
+                    )
+        return cost
+
+    def field_cost(
+        self, node: FieldNode, parent: GraphQLObjectType, multiplier: int, visited: frozenset[str]
+    ) -> int:
+        field = parent.fields.get(node.name.value)
+        if field is None:
+            return 0  # unknown fields and `__typename`: reported or free
+        inner, is_list = unwrap(field.type)
+        if not isinstance(inner, GraphQLObjectType):
+            return 0
+        rows = multiplier * (self.page_size(node, field) if is_list else 1)
+        return rows + self.selection_cost(node.selection_set, inner, rows, visited)
+
+    def page_size(self, node: FieldNode, field: GraphQLField) -> int:
+        argument = field.args.get(PAGE_ARGUMENT)
+        if argument is None:
+            return self.limits.nested_list_size
+        given = next((a.value for a in node.arguments or () if a.name.value == PAGE_ARGUMENT), None)
+        value: Any = argument.default_value
+        if isinstance(given, IntValueNode):
+            value = int(given.value)
+        elif isinstance(given, VariableNode):
+            value = self.variables.get(given.name.value, value)
+        if isinstance(value, int) and 0 <= value <= GRAPHQL_MAX_INT:
+            return value
+        return self.limits.nested_list_size  # not an Int: coercion refuses it later
+
+
+def unwrap(output: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
+    """The named type under non-null and list wrappers, and whether a list was among them."""
+    is_list = False
+    while isinstance(output, GraphQLNonNull | GraphQLList):
+        is_list = is_list or isinstance(output, GraphQLList)
+        output = output.of_type
+    return output, is_list

@@ -1,0 +1,131 @@
+"""Clients that vanish mid-mutation: every write is all-or-nothing and no database
+session is left `idle in transaction` or checked out of the pool."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from gql_server.app import create_app
+from gql_server.settings import Settings
+from tests.conftest import operation, truncate
+from tests.tcp_proxy import free_port
+
+pytestmark = pytest.mark.postgres_only
+ROUNDS = 100
+
+
+@pytest.fixture
+async def admin(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(postgres_url)
+    yield engine
+    await truncate(engine)
+    await engine.dispose()
+
+
+async def sessions_left(admin: AsyncEngine) -> list[str]:
+    """States of this database's other sessions that are inside a transaction."""
+    async with admin.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT state FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+            )
+        )
+        return [row.state for row in rows]
+
+
+async def started(server: uvicorn.Server) -> None:
+    for _ in range(1000):
+        if server.started:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("uvicorn did not start")
+
+
+def create_user_request(n: int) -> bytes:
+    body = json.dumps(
+        {
+            "query": operation("CreateUser"),
+            "variables": {"input": {"name": f"N{n}", "surname": f"S{n}", "email": f"d{n}@x.io"}},
+        }
+    ).encode()
+    head = (
+        "POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+async def test_clients_dropping_the_connection_mid_mutation_leave_nothing_half_done(
+    postgres_url: str, admin: AsyncEngine
+) -> None:
+    port = free_port()
+    app = create_app(Settings(database_url=postgres_url))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    await started(server)
+    complete: set[str] = set()
+    try:
+        for n in range(ROUNDS):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            request = create_user_request(n)
+            # half the clients leave mid-body, half while their mutation runs
+            cut_at = random.choice([random.randrange(len(request) - 200, len(request)), None])
+            if cut_at is None:
+                complete.add(str(n))
+            writer.write(request[:cut_at])
+            await writer.drain()
+            await asyncio.sleep(random.random() * 0.005)
+            writer.transport.abort()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            users = (
+                await http.post(
+                    "/graphql", json={"query": "{ users(limit: 100) { name surname email } }"}
+                )
+            ).json()
+    finally:
+        server.should_exit = True
+        await serving
+    assert users["data"]["users"], "no mutation ran: the test cut every client too early"
+    for user in users["data"]["users"]:
+        n = user["email"].removeprefix("d").removesuffix("@x.io")
+        assert n in complete  # a body cut short never writes
+        assert (user["name"], user["surname"]) == (f"N{n}", f"S{n}")
+    assert await sessions_left(admin) == []
+
+
+async def test_requests_cancelled_mid_mutation_return_their_connections(
+    postgres_url: str, admin: AsyncEngine
+) -> None:
+    app = create_app(Settings(database_url=postgres_url))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            created = 0
+            for n in range(ROUNDS):
+                payload = {
+                    "query": operation("CreateUser"),
+                    "variables": {"input": {"name": "N", "surname": "S", "email": f"c{n}@x.io"}},
+                }
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(random.random() * 0.01):
+                        await http.post("/graphql", json=payload)
+                        created += 1
+            await asyncio.sleep(0.2)
+            engine: AsyncEngine = app.state.engine
+            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            assert await sessions_left(admin) == []
+            users = (
+                await http.post("/graphql", json={"query": "{ users(limit: 100) { name } }"})
+            ).json()
+            assert len(users["data"]["users"]) >= created
