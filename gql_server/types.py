@@ -30,8 +30,12 @@ async def rows_of(loader: IdLoader | FkeyLoader, key: str | int) -> Any:
 
 
 def from_row(graphql_type: type[T], row: AnyRow) -> T:
-    """An instance of `graphql_type` from a row (where a union needs a real instance)."""
-    return graphql_type(**{f.name: getattr(row, f.name) for f in fields(graphql_type)})  # type: ignore[arg-type]
+    """An instance of `graphql_type` from a row (where a union needs a real instance).
+
+    Resolver fields (`init=False`) are not columns: they resolve from the instance later.
+    """
+    columns = [f.name for f in fields(graphql_type) if f.init]  # type: ignore[arg-type]
+    return graphql_type(**{name: getattr(row, name) for name in columns})
 
 
 @strawberry.type(name="User")
