@@ -1,0 +1,123 @@
+"""The GraphQL floor: our Strawberry schema executing a workload over rows already in memory.
+
+No database, no HTTP: the loaders are replaced by in-memory DataLoaders that hand
+out the same SQLAlchemy rows the real loaders would. What our server spends above
+this floor is what its loaders, sessions and HTTP layer cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections import defaultdict
+from typing import Any
+
+from aiodataloader import DataLoader
+from sqlalchemy import select
+
+from gql_server.context import Context
+from gql_server.database import create_engine
+from gql_server.schema import schema
+from loaders import AnyRow, Loaders
+from models import Address, Base, Order, Transaction, User
+
+RUNS = 30
+
+
+class RowsById(DataLoader[int, AnyRow | None]):
+    def __init__(self, rows: list[AnyRow]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.by_id = {row.id: row for row in rows}
+
+    async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
+        return [self.by_id.get(key) for key in keys]
+
+    async def page(self, skip: int, limit: int, **filters: Any) -> list[AnyRow]:
+        assert not filters, "the workloads page without filters"
+        return self.rows[skip : skip + limit]
+
+
+class RowsByParent(DataLoader[int, list[AnyRow]]):
+    def __init__(self, rows: list[AnyRow], parent: str) -> None:
+        super().__init__()
+        self.by_parent: dict[int, list[AnyRow]] = defaultdict(list)
+        for row in rows:
+            self.by_parent[getattr(row, parent)].append(row)
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[AnyRow]]:
+        return [self.by_parent.get(key, []) for key in keys]
+
+
+class Tables:
+    """Every row of the four tables, loaded once, ordered by id."""
+
+    def __init__(self, rows: dict[type[Base], list[AnyRow]]) -> None:
+        self.rows = rows
+
+    @classmethod
+    async def load(cls, database_url: str) -> Tables:
+        engine = create_engine(database_url)
+        try:
+            async with engine.connect() as connection:
+                rows = {
+                    model: list(
+                        (
+                            await connection.execute(
+                                select(model.__table__).order_by(model.__table__.c.id)
+                            )
+                        ).all()
+                    )
+                    for model in (User, Address, Order, Transaction)
+                }
+        finally:
+            await engine.dispose()
+        return cls(rows)
+
+    def loaders(self) -> Loaders:
+        """Fresh in-memory loaders, as each request gets fresh real ones."""
+        memory: Any = {
+            "user_by_id": RowsById(self.rows[User]),
+            "address_by_id": RowsById(self.rows[Address]),
+            "order_by_id": RowsById(self.rows[Order]),
+            "transaction_by_id": RowsById(self.rows[Transaction]),
+            "addresses_by_user_id": RowsByParent(self.rows[Address], "user_id"),
+            "orders_by_user_id": RowsByParent(self.rows[Order], "user_id"),
+            "transactions_by_order_id": RowsByParent(self.rows[Transaction], "order_id"),
+        }
+        return Loaders(**memory)
+
+
+async def execute(tables: Tables, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    context = Context(request=None, loaders=tables.loaders())
+    result = await schema.execute(document, variable_values=variables, context_value=context)
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data
+
+
+async def median_cpu_ms(
+    tables: Tables, document: str, variables: dict[str, Any], runs: int = RUNS
+) -> float:
+    """Median CPU time of one execution, after one warm-up execution."""
+    await execute(tables, document, variables)
+    samples = []
+    for _ in range(runs):
+        started = time.process_time()
+        await execute(tables, document, variables)
+        samples.append((time.process_time() - started) * 1000)
+    return statistics.median(samples)
+
+
+def floor_ms(database_url: str, cases: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, float]:
+    """Median CPU ms per execution of each named (document, variables) case."""
+
+    async def measure() -> dict[str, float]:
+        tables = await Tables.load(database_url)
+        return {
+            name: await median_cpu_ms(tables, document, variables)
+            for name, (document, variables) in cases.items()
+        }
+
+    return asyncio.run(measure())
