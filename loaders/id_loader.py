@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from loaders.clock import next_lastchange, utcnow
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
+from loaders.page_loader import PageLoader
 from models import Base
 
 AnyRow = Row[Any]
@@ -41,6 +42,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
         self._write_listeners: list[WriteListener] = []
+        self._pages = PageLoader(self.table, self.fetch, self._conditions)
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
@@ -49,15 +51,13 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         return [by_id.get(key) for key in keys]
 
     async def page(self, skip: int, limit: int, **filters: Any) -> list[AnyRow]:
-        """Rows matching `filters` (equality), ordered by id, `limit` from `skip`."""
-        stmt = (
-            select(self.table)
-            .where(*self._conditions(filters))
-            .order_by(self.table.c.id)
-            .offset(skip)
-            .limit(limit)
-        )
-        return self.prime_rows(await self.fetch(stmt))
+        """Rows matching `filters` (equality), ordered by id, `limit` from `skip`.
+
+        Pages asked for in the same tick are read together (see `PageLoader`).
+        """
+        self._conditions(filters)  # refuse unknown columns here, not inside the batch
+        key = (tuple(sorted(filters.items())), skip, limit)
+        return self.prime_rows(await self._pages.load(key))
 
     async def filter_by(self, **filters: Any) -> list[AnyRow]:
         """Every row matching `filters` (equality), ordered by id."""
@@ -108,6 +108,10 @@ class IdLoader(DataLoader[int, AnyRow | None]):
             raise RowInUse(id) from refused
         self._written(id, None)
 
+    def clear_all(self) -> IdLoader:
+        self._pages.clear_all()
+        return super().clear_all()
+
     def on_write(self, listener: WriteListener) -> None:
         """Call `listener` after every successful write (loaders that cache by parent)."""
         self._write_listeners.append(listener)
@@ -150,6 +154,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
     def _written(self, id: int, row: AnyRow | None) -> None:
         """Make later loads in this request see the write, then tell the listeners."""
         self.clear(id)
+        self._pages.clear_all()
         if row is not None:
             self.prime(id, row)
         for listener in self._write_listeners:
