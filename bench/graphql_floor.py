@@ -8,6 +8,7 @@ this floor is what its loaders, sessions and HTTP layer cost.
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import time
 from collections import defaultdict
@@ -26,10 +27,10 @@ RUNS = 30
 
 
 class RowsById(DataLoader[int, AnyRow | None]):
-    def __init__(self, rows: list[AnyRow]) -> None:
+    def __init__(self, rows: list[AnyRow], by_id: dict[int, AnyRow]) -> None:
         super().__init__()
         self.rows = rows
-        self.by_id = {row.id: row for row in rows}
+        self.by_id = by_id
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         return [self.by_id.get(key) for key in keys]
@@ -40,14 +41,19 @@ class RowsById(DataLoader[int, AnyRow | None]):
 
 
 class RowsByParent(DataLoader[int, list[AnyRow]]):
-    def __init__(self, rows: list[AnyRow], parent: str) -> None:
+    def __init__(self, by_parent: dict[int, list[AnyRow]]) -> None:
         super().__init__()
-        self.by_parent: dict[int, list[AnyRow]] = defaultdict(list)
-        for row in rows:
-            self.by_parent[getattr(row, parent)].append(row)
+        self.by_parent = by_parent
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[AnyRow]]:
         return [self.by_parent.get(key, []) for key in keys]
+
+
+def grouped(rows: list[AnyRow], parent: str) -> dict[int, list[AnyRow]]:
+    by_parent: dict[int, list[AnyRow]] = defaultdict(list)
+    for row in rows:
+        by_parent[getattr(row, parent)].append(row)
+    return by_parent
 
 
 class Tables:
@@ -55,6 +61,10 @@ class Tables:
 
     def __init__(self, rows: dict[type[Base], list[AnyRow]]) -> None:
         self.rows = rows
+        self.by_id = {model: {row.id: row for row in rows[model]} for model in rows}
+        self.addresses = grouped(rows[Address], "user_id")
+        self.orders = grouped(rows[Order], "user_id")
+        self.transactions = grouped(rows[Transaction], "order_id")
 
     @classmethod
     async def load(cls, database_url: str) -> Tables:
@@ -77,14 +87,15 @@ class Tables:
 
     def loaders(self) -> Loaders:
         """Fresh in-memory loaders, as each request gets fresh real ones."""
+        by_id = {model: RowsById(self.rows[model], self.by_id[model]) for model in self.rows}
         memory: Any = {
-            "user_by_id": RowsById(self.rows[User]),
-            "address_by_id": RowsById(self.rows[Address]),
-            "order_by_id": RowsById(self.rows[Order]),
-            "transaction_by_id": RowsById(self.rows[Transaction]),
-            "addresses_by_user_id": RowsByParent(self.rows[Address], "user_id"),
-            "orders_by_user_id": RowsByParent(self.rows[Order], "user_id"),
-            "transactions_by_order_id": RowsByParent(self.rows[Transaction], "order_id"),
+            "user_by_id": by_id[User],
+            "address_by_id": by_id[Address],
+            "order_by_id": by_id[Order],
+            "transaction_by_id": by_id[Transaction],
+            "addresses_by_user_id": RowsByParent(self.addresses),
+            "orders_by_user_id": RowsByParent(self.orders),
+            "transactions_by_order_id": RowsByParent(self.transactions),
         }
         return Loaders(**memory)
 
@@ -115,6 +126,8 @@ def floor_ms(database_url: str, cases: dict[str, tuple[str, dict[str, Any]]]) ->
 
     async def measure() -> dict[str, float]:
         tables = await Tables.load(database_url)
+        gc.collect()
+        gc.freeze()  # 56,000 rows held for the whole run: keep the collector off them
         return {
             name: await median_cpu_ms(tables, document, variables)
             for name, (document, variables) in cases.items()
