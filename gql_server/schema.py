@@ -7,7 +7,7 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from gql_server.mutations import Mutation
@@ -29,5 +29,10 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[partial(MaskErrors, should_mask_error=is_unexpected)],
+    extensions=[
+        partial(MaskErrors, should_mask_error=is_unexpected),
+        # Clients repeat the same few documents: parse and validate each once (bounded LRU).
+        ParserCache,
+        ValidationCache,
+    ],
 )
