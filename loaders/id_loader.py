@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, Executable, Row, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from loaders.clock import next_lastchange, utcnow
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
@@ -39,6 +39,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
     def __init__(self, session_maker: SessionMaker, model: type[Base]) -> None:
         super().__init__()
         self.session_maker = session_maker
+        self.engine: AsyncEngine = session_maker.kw["bind"]
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
         self._write_listeners: list[WriteListener] = []
@@ -117,8 +118,9 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self._write_listeners.append(listener)
 
     async def fetch(self, stmt: Executable) -> Sequence[AnyRow]:
-        async with self.session_maker() as session:
-            return (await session.execute(stmt)).all()
+        """Reads need no unit of work: one pooled connection per batch, no `AsyncSession`."""
+        async with self.engine.connect() as connection:
+            return (await connection.execute(stmt)).all()
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
         for row in rows:
