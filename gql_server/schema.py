@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from gql_server.mutations import Mutation
 from gql_server.queries import Query
+from gql_server.release import ReleaseLoaderCaches
 from gql_server.scalars import SCALAR_MAP
 from gql_server.validation import BadRequest
 
@@ -34,5 +35,6 @@ schema = strawberry.Schema(
         # Clients repeat the same few documents: parse and validate each once (bounded LRU).
         ParserCache,
         ValidationCache,
+        ReleaseLoaderCaches,
     ],
 )
