@@ -118,8 +118,10 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self._write_listeners.append(listener)
 
     async def fetch(self, stmt: Executable) -> Sequence[AnyRow]:
-        """Reads need no unit of work: one pooled connection per batch, no `AsyncSession`."""
+        """Reads need no unit of work: one pooled connection per batch, no `AsyncSession`,
+        and no transaction (autocommit saves the BEGIN and ROLLBACK round trips)."""
         async with self.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
             return (await connection.execute(stmt)).all()
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
