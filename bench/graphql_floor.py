@@ -71,16 +71,11 @@ class Tables:
         engine = create_engine(database_url)
         try:
             async with engine.connect() as connection:
-                rows = {
-                    model: list(
-                        (
-                            await connection.execute(
-                                select(model.__table__).order_by(model.__table__.c.id)
-                            )
-                        ).all()
-                    )
-                    for model in (User, Address, Order, Transaction)
-                }
+                rows: dict[type[Base], list[AnyRow]] = {}
+                for model in (User, Address, Order, Transaction):
+                    table = model.__table__
+                    result = await connection.execute(select(table).order_by(table.c.id))
+                    rows[model] = list(result.all())
         finally:
             await engine.dispose()
         return cls(rows)

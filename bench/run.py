@@ -192,27 +192,31 @@ def main() -> None:
     env = {"DATABASE_URL": url, "MWALLET_LOG_LEVEL": "warning"}
     results: list[Measured] = []
     expected: dict[str, Any] = {}
-    port = args.port
     targets = set(args.targets.split(","))
-    with server(raw_command(port), port, "/w1?id=1", env) as pid:
-        for workload in load:
-            if workload.raw and "raw" in targets:
-                expected[workload.name] = first_response(port, workload.raw[0])
-                results.append(measure("raw limit", pid, port, workload, workload.raw, durations))
-                log.info("%s", results[-1])
-    port += 1
-    with server(ours_command(port, 1), port, "/health", env) as pid:
-        for workload in load if "ours" in targets else []:
-            answer = first_response(port, workload.graphql[0])
-            assert expected.get(workload.name, answer) == answer, f"{workload.name} differs"
-            results.append(measure("ours", pid, port, workload, workload.graphql, durations))
-            log.info("%s", results[-1])
-    if "scale-out" in targets:
-        port += 1
-        with server(ours_command(port, 2), port, "/health", env) as pid:
-            for workload in (load[0], load[2]):
+    raw_port, ours_port, scaled_port = args.port, args.port + 1, args.port + 2
+    if "raw" in targets:
+        with server(raw_command(raw_port), raw_port, "/w1?id=1", env) as pid:
+            for workload in (w for w in load if w.raw):
+                expected[workload.name] = first_response(raw_port, workload.raw[0])
                 results.append(
-                    measure("ours, 2 workers", pid, port, workload, workload.graphql, durations)
+                    measure("raw limit", pid, raw_port, workload, workload.raw, durations)
+                )
+                log.info("%s", results[-1])
+    if "ours" in targets:
+        with server(ours_command(ours_port, 1), ours_port, "/health", env) as pid:
+            for workload in load:
+                answer = first_response(ours_port, workload.graphql[0])
+                assert expected.get(workload.name, answer) == answer, f"{workload.name} differs"
+                results.append(
+                    measure("ours", pid, ours_port, workload, workload.graphql, durations)
+                )
+                log.info("%s", results[-1])
+    if "scale-out" in targets:
+        with server(ours_command(scaled_port, 2), scaled_port, "/health", env) as pid:
+            for workload in (load[0], load[2]):
+                lines = workload.graphql
+                results.append(
+                    measure("ours, 2 workers", pid, scaled_port, workload, lines, durations)
                 )
                 log.info("%s", results[-1])
 
