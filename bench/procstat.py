@@ -7,13 +7,13 @@ import threading
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE = Path("/proc")
+PROC = Path("/proc")
 
 
 def descendants(pid: int) -> list[int]:
     """`pid` and every live process below it (uvicorn's workers)."""
     children: dict[int, list[int]] = {}
-    for entry in PAGE.iterdir():
+    for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
         try:
@@ -34,7 +34,7 @@ def cpu_seconds(pid: int) -> float:
     total = 0
     for each in descendants(pid):
         try:
-            fields = (PAGE / str(each) / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = (PROC / str(each) / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])
@@ -45,7 +45,7 @@ def rss_bytes(pid: int) -> int:
     total = 0
     for each in descendants(pid):
         try:
-            status = (PAGE / str(each) / "status").read_text()
+            status = (PROC / str(each) / "status").read_text()
         except OSError:
             continue
         for line in status.splitlines():

@@ -135,7 +135,8 @@ class Durations:
 
 
 def ours_command(port: int, workers: int) -> list[str]:
-    return [str(BIN / "mwallet-gql"), "serve", "--port", str(port), "--workers", str(workers)]
+    serve = [str(BIN / "mwallet-gql"), "serve", "--host", HOST, "--port", str(port)]
+    return [*serve, "--workers", str(workers)]
 
 
 def raw_command(port: int) -> list[str]:
