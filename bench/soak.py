@@ -123,7 +123,8 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
 async def soak(
     args: argparse.Namespace, server: subprocess.Popen[bytes], port: int
 ) -> dict[str, Any]:
-    tally, samples = Tally(), []
+    tally = Tally()
+    samples: list[int] = []
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
             for _ in range(200):

@@ -14,7 +14,7 @@ import strawberry
 from strawberry import UNSET
 from strawberry.scalars import JSON, Base64
 
-from models import AssetType, OrderType
+from gql_server.enums import AssetType, OrderType
 
 
 @strawberry.input

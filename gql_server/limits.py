@@ -11,7 +11,7 @@ variables, or the argument's default); a nested to-many field costs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -41,6 +41,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from gql_server.queries import MAX_LIMIT
 from gql_server.settings import QueryLimits
 
 PAGE_ARGUMENT = "limit"
@@ -48,41 +49,31 @@ GRAPHQL_MAX_INT = 2**31 - 1
 
 
 def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
-    """Per-request extension factories for every document limit."""
+    """Per-request extension factories for every document limit.
+
+    The validation rules are built once, here: rules that are the same classes on
+    every request let Strawberry's ValidationCache answer repeated documents.
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        cost_rule(limits),
+    ]
     return [
         partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-        partial(QueryDepthLimiter, max_depth=limits.max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
-        partial(CostLimiter, limits),
+        partial(AddValidationRules, rules),
     ]
 
 
-class CostLimiter(AddValidationRules):
-    """Adds the cost rule, bound to this request's variables (page sizes may be variables)."""
-
-    def __init__(self, limits: QueryLimits) -> None:
-        super().__init__([])
-        self.limits = limits
-
-    def on_operation(self) -> Iterator[None]:
-        variables = self.execution_context.variables or {}
-        self.validation_rules = [cost_rule(self.limits, variables)]
-        yield from super().on_operation()
-
-
-def cost_rule(limits: QueryLimits, variables: Mapping[str, Any]) -> type[ValidationRule]:
+def cost_rule(limits: QueryLimits) -> type[ValidationRule]:
     class CostLimitRule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             root = self.context.schema.get_root_type(node.operation)
             if root is None:
                 return
-            defaults = {
-                definition.variable.name.value: int(definition.default_value.value)
-                for definition in node.variable_definitions or ()
-                if isinstance(definition.default_value, IntValueNode)
-            }
-            meter = CostMeter(self.context, limits, {**defaults, **variables})
-            cost = meter.selection_cost(node.selection_set, root, 1, frozenset())
+            cost = CostMeter(self.context, limits).selection_cost(
+                node.selection_set, root, 1, frozenset()
+            )
             if cost > limits.max_cost:
                 self.report_error(
                     GraphQLError(
@@ -97,12 +88,9 @@ def cost_rule(limits: QueryLimits, variables: Mapping[str, Any]) -> type[Validat
 
 
 class CostMeter:
-    def __init__(
-        self, context: ValidationContext, limits: QueryLimits, variables: Mapping[str, Any]
-    ) -> None:
+    def __init__(self, context: ValidationContext, limits: QueryLimits) -> None:
         self.context = context
         self.limits = limits
-        self.variables = variables
 
     def selection_cost(
         self,
@@ -151,7 +139,7 @@ class CostMeter:
         if isinstance(given, IntValueNode):
             value = int(given.value)
         elif isinstance(given, VariableNode):
-            value = self.variables.get(given.name.value, value)
+            value = MAX_LIMIT  # a variable may ask for the largest page on any request
         if isinstance(value, int) and 0 <= value <= GRAPHQL_MAX_INT:
             return value
         return self.limits.nested_list_size  # not an Int: coercion refuses it later

@@ -6,6 +6,7 @@ from functools import partial
 
 from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from gql_server.error_log import QuietLoggingSchema
@@ -15,6 +16,7 @@ from gql_server.mutations import Mutation
 from gql_server.planner import QueryPlanner
 from gql_server.production import PRODUCTION_EXTENSIONS
 from gql_server.queries import Query
+from gql_server.release import ReleaseLoaderCaches
 from gql_server.scalars import SCALAR_MAP
 from gql_server.settings import Settings
 from gql_server.validation import BadRequest
@@ -44,6 +46,10 @@ def create_schema(settings: Settings) -> QuietLoggingSchema:
             *limit_extensions(limits),
             *(PRODUCTION_EXTENSIONS if settings.production else ()),
             partial(MaskUnexpectedErrors, should_mask_error=is_unexpected),
+            # Clients repeat the same few documents: parse and validate each once (bounded LRU).
+            ParserCache,
+            ValidationCache,
+            ReleaseLoaderCaches,
             *((QueryPlanner,) if settings.planner else ()),
         ],
     )

@@ -15,20 +15,19 @@ from typing import TypeVar
 import strawberry
 from strawberry.scalars import JSON, Base64
 
+from gql_server.enums import AssetType, OrderType
 from gql_server.relations import relation
 from loaders import AnyRow
-from models import AssetType, OrderType
-
-strawberry.enum(OrderType, description="Lifecycle state of an order.")
-strawberry.enum(AssetType, description="Asset an order trades.")
 
 T = TypeVar("T")
 
 
 def from_row(graphql_type: type[T], row: AnyRow) -> T:
-    """An instance of `graphql_type` from a row (where a union needs a real instance);
-    resolver fields such as `User.addresses` are not constructor arguments."""
-    columns = (f.name for f in fields(graphql_type) if f.init)  # type: ignore[arg-type]
+    """An instance of `graphql_type` from a row (where a union needs a real instance).
+
+    Resolver fields (`init=False`) are not columns: they resolve from the instance later.
+    """
+    columns = [f.name for f in fields(graphql_type) if f.init]  # type: ignore[arg-type]
     return graphql_type(**{name: getattr(row, name) for name in columns})
 
 

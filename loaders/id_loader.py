@@ -21,10 +21,11 @@ from typing import Any, NoReturn
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, Executable, Row, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from loaders.clock import next_lastchange, utcnow
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
+from loaders.page_loader import PageLoader
 from models import Base
 
 AnyRow = Row[Any]
@@ -38,9 +39,11 @@ class IdLoader(DataLoader[int, AnyRow | None]):
     def __init__(self, session_maker: SessionMaker, model: type[Base]) -> None:
         super().__init__()
         self.session_maker = session_maker
+        self.engine: AsyncEngine = session_maker.kw["bind"]
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
         self._write_listeners: list[WriteListener] = []
+        self._pages = PageLoader(self.table, self.fetch, self._conditions)
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
@@ -49,15 +52,13 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         return [by_id.get(key) for key in keys]
 
     async def page(self, skip: int, limit: int, **filters: Any) -> list[AnyRow]:
-        """Rows matching `filters` (equality), ordered by id, `limit` from `skip`."""
-        stmt = (
-            select(self.table)
-            .where(*self._conditions(filters))
-            .order_by(self.table.c.id)
-            .offset(skip)
-            .limit(limit)
-        )
-        return self.prime_rows(await self.fetch(stmt))
+        """Rows matching `filters` (equality), ordered by id, `limit` from `skip`.
+
+        Pages asked for in the same tick are read together (see `PageLoader`).
+        """
+        self._conditions(filters)  # refuse unknown columns here, not inside the batch
+        key = (tuple(sorted(filters.items())), skip, limit)
+        return self.prime_rows(await self._pages.load(key))
 
     async def filter_by(self, **filters: Any) -> list[AnyRow]:
         """Every row matching `filters` (equality), ordered by id."""
@@ -108,13 +109,20 @@ class IdLoader(DataLoader[int, AnyRow | None]):
             raise RowInUse(id) from refused
         self._written(id, None)
 
+    def clear_all(self) -> IdLoader:
+        self._pages.clear_all()
+        return super().clear_all()
+
     def on_write(self, listener: WriteListener) -> None:
         """Call `listener` after every successful write (loaders that cache by parent)."""
         self._write_listeners.append(listener)
 
     async def fetch(self, stmt: Executable) -> Sequence[AnyRow]:
-        async with self.session_maker() as session:
-            return (await session.execute(stmt)).all()
+        """Reads need no unit of work: one pooled connection per batch, no `AsyncSession`,
+        and no transaction (autocommit saves the BEGIN and ROLLBACK round trips)."""
+        async with self.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return (await connection.execute(stmt)).all()
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
         for row in rows:
@@ -150,6 +158,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
     def _written(self, id: int, row: AnyRow | None) -> None:
         """Make later loads in this request see the write, then tell the listeners."""
         self.clear(id)
+        self._pages.clear_all()
         if row is not None:
             self.prime(id, row)
         for listener in self._write_listeners:

@@ -1,0 +1,131 @@
+"""The GraphQL floor: our Strawberry schema executing a workload over rows already in memory.
+
+No database, no HTTP: the loaders are replaced by in-memory DataLoaders that hand
+out the same SQLAlchemy rows the real loaders would. What our server spends above
+this floor is what its loaders, sessions and HTTP layer cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import time
+from collections import defaultdict
+from typing import Any
+
+from aiodataloader import DataLoader
+from sqlalchemy import select
+
+from gql_server.context import Context
+from gql_server.database import create_engine
+from gql_server.schema import schema
+from loaders import AnyRow, Loaders
+from models import Address, Base, Order, Transaction, User
+
+RUNS = 30
+
+
+class RowsById(DataLoader[int, AnyRow | None]):
+    def __init__(self, rows: list[AnyRow], by_id: dict[int, AnyRow]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.by_id = by_id
+
+    async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
+        return [self.by_id.get(key) for key in keys]
+
+    async def page(self, skip: int, limit: int, **filters: Any) -> list[AnyRow]:
+        assert not filters, "the workloads page without filters"
+        return self.rows[skip : skip + limit]
+
+
+class RowsByParent(DataLoader[int, list[AnyRow]]):
+    def __init__(self, by_parent: dict[int, list[AnyRow]]) -> None:
+        super().__init__()
+        self.by_parent = by_parent
+
+    async def batch_load_fn(self, keys: list[int]) -> list[list[AnyRow]]:
+        return [self.by_parent.get(key, []) for key in keys]
+
+
+def grouped(rows: list[AnyRow], parent: str) -> dict[int, list[AnyRow]]:
+    by_parent: dict[int, list[AnyRow]] = defaultdict(list)
+    for row in rows:
+        by_parent[getattr(row, parent)].append(row)
+    return by_parent
+
+
+class Tables:
+    """Every row of the four tables, loaded once, ordered by id."""
+
+    def __init__(self, rows: dict[type[Base], list[AnyRow]]) -> None:
+        self.rows = rows
+        self.by_id = {model: {row.id: row for row in rows[model]} for model in rows}
+        self.addresses = grouped(rows[Address], "user_id")
+        self.orders = grouped(rows[Order], "user_id")
+        self.transactions = grouped(rows[Transaction], "order_id")
+
+    @classmethod
+    async def load(cls, database_url: str) -> Tables:
+        engine = create_engine(database_url)
+        try:
+            async with engine.connect() as connection:
+                rows: dict[type[Base], list[AnyRow]] = {}
+                for model in (User, Address, Order, Transaction):
+                    table = model.__table__
+                    result = await connection.execute(select(table).order_by(table.c.id))
+                    rows[model] = list(result.all())
+        finally:
+            await engine.dispose()
+        return cls(rows)
+
+    def loaders(self) -> Loaders:
+        """Fresh in-memory loaders, as each request gets fresh real ones."""
+        by_id = {model: RowsById(self.rows[model], self.by_id[model]) for model in self.rows}
+        memory: Any = {
+            "user_by_id": by_id[User],
+            "address_by_id": by_id[Address],
+            "order_by_id": by_id[Order],
+            "transaction_by_id": by_id[Transaction],
+            "addresses_by_user_id": RowsByParent(self.addresses),
+            "orders_by_user_id": RowsByParent(self.orders),
+            "transactions_by_order_id": RowsByParent(self.transactions),
+        }
+        return Loaders(**memory)
+
+
+async def execute(tables: Tables, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    context = Context(request=None, loaders=tables.loaders())
+    result = await schema.execute(document, variable_values=variables, context_value=context)
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    return result.data
+
+
+async def median_cpu_ms(
+    tables: Tables, document: str, variables: dict[str, Any], runs: int = RUNS
+) -> float:
+    """Median CPU time of one execution, after one warm-up execution."""
+    await execute(tables, document, variables)
+    samples = []
+    for _ in range(runs):
+        started = time.process_time()
+        await execute(tables, document, variables)
+        samples.append((time.process_time() - started) * 1000)
+    return statistics.median(samples)
+
+
+def floor_ms(database_url: str, cases: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, float]:
+    """Median CPU ms per execution of each named (document, variables) case."""
+
+    async def measure() -> dict[str, float]:
+        tables = await Tables.load(database_url)
+        gc.collect()
+        gc.freeze()  # 56,000 rows held for the whole run: keep the collector off them
+        return {
+            name: await median_cpu_ms(tables, document, variables)
+            for name, (document, variables) in cases.items()
+        }
+
+    return asyncio.run(measure())

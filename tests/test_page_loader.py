@@ -1,0 +1,69 @@
+"""Pages asked for in one tick: adjacent ones are one read, sliced; a gap is never read."""
+
+from __future__ import annotations
+
+import asyncio
+
+from loaders import Loaders, create_loaders
+from loaders.page_loader import runs
+from tests.conftest import StatementCounter
+from tests.factories import make_user
+
+
+def test_touching_and_overlapping_pages_form_one_run_and_a_gap_starts_another() -> None:
+    pages = [((), 10, 5), ((), 0, 10), ((), 12, 5), ((), 40, 5)]
+
+    assert list(runs(pages)) == [
+        (0, 17, [((), 0, 10), ((), 10, 5), ((), 12, 5)]),
+        (40, 45, [((), 40, 5)]),
+    ]
+
+
+async def test_adjacent_pages_in_one_tick_are_one_statement_with_the_right_rows(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    # given
+    users = [await make_user(loaders) for _ in range(7)]
+    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id  # the next request
+    sql.reset()
+    # when
+    first, second, overlapping = await asyncio.gather(
+        reader.page(0, 3), reader.page(3, 3), reader.page(2, 2)
+    )
+    # then
+    ids = [user.id for user in users]
+    assert [row.id for row in first] == ids[0:3]
+    assert [row.id for row in second] == ids[3:6]
+    assert [row.id for row in overlapping] == ids[2:4]
+    assert sql.count == 1, sql.statements
+
+
+async def test_pages_with_a_gap_or_other_filters_are_read_separately(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    # given
+    users = [await make_user(loaders) for _ in range(6)]
+    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id
+    sql.reset()
+    # when
+    low, high, filtered = await asyncio.gather(
+        reader.page(0, 1), reader.page(5, 1), reader.page(0, 5, email=users[2].email)
+    )
+    # then: one read per run and filter, none of the rows in the gap
+    assert [row.id for row in low] == [users[0].id]
+    assert [row.id for row in high] == [users[5].id]
+    assert [row.id for row in filtered] == [users[2].id]
+    assert sql.count == 3, sql.statements
+
+
+async def test_a_write_drops_cached_pages(loaders: Loaders, sql: StatementCounter) -> None:
+    # given: a page read, then a new row written through the same loader
+    await make_user(loaders)
+    before = await loaders.user_by_id.page(0, 10)
+    await make_user(loaders)
+    sql.reset()
+    # when
+    after = await loaders.user_by_id.page(0, 10)
+    # then
+    assert (len(before), len(after)) == (1, 2)
+    assert sql.count == 1

@@ -1,0 +1,26 @@
+"""A request's loader caches are emptied once its operation has run, so its rows are
+freed by reference counting instead of waiting for the garbage collector."""
+
+from __future__ import annotations
+
+from gql_server.context import Context
+from gql_server.schema import schema
+from loaders import Loaders, create_loaders
+from tests.factories import make_wallet
+
+NESTED = "{ users(limit: 5) { id orders { id transactions { id } } } }"
+
+
+async def test_the_loaders_hold_no_rows_after_the_operation(loaders: Loaders) -> None:
+    # given
+    await make_wallet(loaders, users=2)
+    request = create_loaders(loaders.user_by_id.session_maker)
+    # when
+    result = await schema.execute(NESTED, context_value=Context(request=None, loaders=request))
+    # then: the answer is complete, and nothing is left cached
+    assert result.errors is None
+    assert result.data is not None
+    assert len(result.data["users"]) == 2
+    assert all(len(o["transactions"]) == 2 for u in result.data["users"] for o in u["orders"])
+    cached = [getattr(request, name)._cache for name in request.__dataclass_fields__]
+    assert cached == [{}] * len(cached)
