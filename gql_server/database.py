@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -21,7 +23,12 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
     On PostgreSQL the pool is bounded (a full pool fails fast instead of queueing
     forever) and every connection carries `statement_timeout` and `lock_timeout`.
     """
-    options: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": True}
+    options: dict[str, Any] = {
+        "hide_parameters": True,
+        "pool_pre_ping": True,
+        "json_serializer": dump_json,
+        "json_deserializer": load_json,
+    }
     if limits is not None and database_url.startswith("postgresql"):
         options.update(
             pool_size=limits.pool_size,
@@ -33,6 +40,22 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
     return engine
+
+
+def dump_json(value: Any) -> str:
+    """JSON columns through orjson; the standard encoder for what orjson refuses
+    (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
+
+
+def load_json(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def server_timeouts(limits: DatabaseLimits) -> dict[str, str]:

@@ -4,8 +4,8 @@ Contract (as for every DataLoader): given a list of ids, the batch function
 returns a list of the same length and order, with `None` where no row exists.
 Every id asked for in one tick of the event loop becomes ONE
 `SELECT ... WHERE id IN (...)`. Rows are SQLAlchemy Core rows (cheap to build,
-read by attribute). Each batch and each write uses its own short session, so
-concurrent batches never share an `AsyncSession`.
+read by attribute). Each batch reads on its own pooled connection and each write
+runs in its own short transaction, so concurrent batches never share a session.
 
 Writes are compare-and-set on `lastchange`: `update` and `delete` touch the row
 only while it still holds the token the caller presents, in one statement.
@@ -13,6 +13,7 @@ only while it still holds the token the caller presents, in one statement.
 
 from __future__ import annotations
 
+from asyncio import Future
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -44,6 +45,25 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self.table: Table = model.__table__  # type: ignore[assignment]
         self._write_listeners: list[WriteListener] = []
         self._pages = PageLoader(self.table, self.fetch, self._conditions)
+        # Rows primed but not yet asked for: a Future is made only on the first load.
+        self._primed: dict[int, AnyRow] = {}
+
+    def load(self, key: int) -> Future[AnyRow | None]:
+        primed = self._primed.pop(key, None)
+        if primed is not None and key not in self._cache:
+            super().prime(key, primed)
+        return super().load(key)
+
+    def prime(self, key: int, value: AnyRow | None) -> IdLoader:
+        """Like DataLoader.prime (never overwrites), without a Future per row:
+        pages and to-many batches prime thousands of rows that are never loaded by id."""
+        if key not in self._cache and value is not None:
+            self._primed.setdefault(key, value)
+        return self
+
+    def clear(self, key: int) -> IdLoader:
+        self._primed.pop(key, None)
+        return super().clear(key)
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
@@ -111,6 +131,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
 
     def clear_all(self) -> IdLoader:
         self._pages.clear_all()
+        self._primed.clear()
         return super().clear_all()
 
     def on_write(self, listener: WriteListener) -> None:

@@ -241,5 +241,7 @@ async def test_generated_queries_answer_the_same_bytes_planned_and_field_by_fiel
     with caplog.at_level(logging.DEBUG, logger=PLANNER_LOG):
         body = await both.same(query, variables)
 
-    assert "errors" not in body, (query, body)
+    if "errors" in body:  # a wide random query may cost more than the limit: same refusal
+        assert body["data"] is None and "more than the limit" in body["errors"][0]["message"]
+        return
     assert not [r.getMessage() for r in caplog.records if r.name == PLANNER_LOG]

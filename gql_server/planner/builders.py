@@ -4,8 +4,9 @@ Generic per-field loops cost more than the data they move, so each selection
 gets a function specialised to it: columns read by position, the response
 keys written in selection order, and graphql-core's own serializers called
 except where a value's exact type makes the result certain (a `str` for a
-String, an `int` for an ID, a `bool` for a Boolean). Positions are taken from
-the first row seen; every row of one GraphQL type comes from one table.
+String, an `int` for an ID, a `bool` for a Boolean, an `int` in range for an
+Int). Positions are taken from the first row seen; every row of one GraphQL type
+comes from one table.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLBoolean, GraphQLID, GraphQLString
+from graphql import GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLString
 
 Builder = Callable[[Any, list[Any]], dict[str, Any]]
 
@@ -22,6 +23,7 @@ FAST_PATHS: dict[Any, str] = {
     GraphQLString.serialize: "v if v.__class__ is str else {s}(v)",
     GraphQLID.serialize: "str(v) if v.__class__ is int else {s}(v)",
     GraphQLBoolean.serialize: "v if v.__class__ is bool else {s}(v)",
+    GraphQLInt.serialize: "v if v.__class__ is int and -2147483648 <= v <= 2147483647 else {s}(v)",
 }
 
 
