@@ -153,8 +153,8 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     parser.add_argument(
         "--targets",
-        default="raw,ours,scale-out",
-        help="comma-separated subset of raw,ours,scale-out (default: all)",
+        default="raw,ours,planner-off,scale-out",
+        help="comma-separated subset of raw,ours,planner-off,scale-out (default: all)",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -194,7 +194,7 @@ def main() -> None:
     results: list[Measured] = []
     expected: dict[str, Any] = {}
     targets = set(args.targets.split(","))
-    raw_port, ours_port, scaled_port = args.port, args.port + 1, args.port + 2
+    raw_port, ours_port, scaled_port, off_port = (args.port + n for n in range(4))
     if "raw" in targets:
         with server(raw_command(raw_port), raw_port, "/w1?id=1", env) as pid:
             for workload in (w for w in load if w.raw):
@@ -210,6 +210,16 @@ def main() -> None:
                 assert expected.get(workload.name, answer) == answer, f"{workload.name} differs"
                 results.append(
                     measure("ours", pid, ours_port, workload, workload.graphql, durations)
+                )
+                log.info("%s", results[-1])
+    if "planner-off" in targets:
+        # the same server executing every query field by field (W4's tokens are spent)
+        field_by_field = {**env, "MWALLET_PLANNER": "off"}
+        with server(ours_command(off_port, 1), off_port, "/health", field_by_field) as pid:
+            for workload in (w for w in load if not w.name.startswith("W4")):
+                lines = workload.graphql
+                results.append(
+                    measure("ours, planner off", pid, off_port, workload, lines, durations)
                 )
                 log.info("%s", results[-1])
     if "scale-out" in targets:

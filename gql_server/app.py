@@ -28,6 +28,8 @@ from gql_server.http_errors import GraphQLErrorsView
 from gql_server.http_protocol import GraphQLOverHTTP
 from gql_server.middleware import BodySizeLimit
 from gql_server.persisted_operations import PersistedOperations
+from gql_server.planner import QueryPlans
+from gql_server.planner.fast_path import PlannedFastPath
 from gql_server.schema import create_schema
 from gql_server.settings import Settings
 from loaders import create_loaders
@@ -39,9 +41,9 @@ GC_THRESHOLDS = (5_000, 20, 100)
 
 
 class GraphQLApp(PersistedOperations, GraphQLOverHTTP, GraphQLErrorsView):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, plans: QueryPlans) -> None:
         super().__init__(
-            create_schema(settings),
+            create_schema(settings, plans),
             graphql_ide="graphiql" if settings.explorer else None,
             operations_allowlist=settings.operations_allowlist,
         )
@@ -94,7 +96,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await engine.dispose()
 
-    graphql = GraphQLApp(settings)
+    plans = QueryPlans()  # this app's own: never shared with another app's limits
+    graphql = GraphQLApp(settings, plans)
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)]
+    if settings.planner:
+        core_schema = graphql.schema._schema  # type: ignore[attr-defined]
+        middleware.append(Middleware(PlannedFastPath, schema=core_schema, plans=plans))
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -102,5 +109,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *graphiql.routes(enabled=settings.explorer),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)],
+        middleware=middleware,
     )

@@ -13,7 +13,7 @@ from gql_server.error_log import QuietLoggingSchema
 from gql_server.faults import MaskUnexpectedErrors
 from gql_server.limits import limit_extensions
 from gql_server.mutations import Mutation
-from gql_server.planner import QueryPlanner
+from gql_server.planner import QueryPlanner, QueryPlans
 from gql_server.production import PRODUCTION_EXTENSIONS
 from gql_server.queries import Query
 from gql_server.release import ReleaseLoaderCaches
@@ -31,7 +31,7 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, SAFE_ERRORS)
 
 
-def create_schema(settings: Settings) -> QuietLoggingSchema:
+def create_schema(settings: Settings, plans: QueryPlans | None = None) -> QuietLoggingSchema:
     """The schema with this configuration's limits (production also hides its shape)."""
     limits = settings.limits
     return QuietLoggingSchema(
@@ -50,7 +50,7 @@ def create_schema(settings: Settings) -> QuietLoggingSchema:
             ParserCache,
             ValidationCache,
             ReleaseLoaderCaches,
-            *((QueryPlanner,) if settings.planner else ()),
+            *((partial(QueryPlanner, plans or QueryPlans()),) if settings.planner else ()),
         ],
     )
 

@@ -7,8 +7,10 @@ path must not need more SQL statements.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import event
+from sqlalchemy import Row, event
 from starlette.applications import Starlette
 
 from gql_server.app import create_app
@@ -85,10 +87,16 @@ class Both:
         plain = await self.plain.post("/graphql", json=request)
         self.planned_sql.reset()
         planned = await self.planned.post("/graphql", json=request)
+        planned_statements = self.planned_sql.count
+        self.planned_sql.reset()
+        again = await self.planned.post("/graphql", json=request)  # served by the fast path
 
-        assert planned.status_code == plain.status_code
-        assert planned.content == plain.content
+        assert planned.status_code == plain.status_code == again.status_code
+        assert planned.content == plain.content == again.content
+        assert planned.headers["content-type"] == plain.headers["content-type"]
+        assert again.headers["content-type"] == plain.headers["content-type"]
         if fewer_statements:
+            assert planned_statements <= self.plain_sql.count
             assert self.planned_sql.count <= self.plain_sql.count
         return json.loads(planned.content)
 
@@ -245,3 +253,69 @@ async def test_generated_queries_answer_the_same_bytes_planned_and_field_by_fiel
         assert body["data"] is None and "more than the limit" in body["errors"][0]["message"]
         return
     assert not [r.getMessage() for r in caplog.records if r.name == PLANNER_LOG]
+
+
+def graphql_view(app: Starlette) -> Any:
+    return next(route.endpoint for route in app.routes if getattr(route, "path", "") == "/graphql")
+
+
+async def test_a_repeated_query_is_served_without_strawberry_executing_it(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    wallet: Loaders,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a document text no earlier test has sent, and a count of Strawberry's executions
+    query = f"{DOCUMENTS['w1_point']}\n# {uuid.uuid4()}"
+    schema = graphql_view(app).schema
+    executions: list[object] = []
+    execute = schema.execute
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        executions.append(args)
+        return await execute(*args, **kwargs)
+
+    monkeypatch.setattr(schema, "execute", counted)
+
+    # when: it is sent three times with different variables
+    answers = [
+        (await client.post("/graphql", json={"query": query, "variables": {"id": id}})).json()
+        for id in ("2", "3", "4")
+    ]
+
+    # then: Strawberry executed it once; the fast path answered the rest, each for its id
+    assert len(executions) == 1
+    assert [a["data"]["user"]["id"] for a in answers] == ["2", "3", "4"]
+
+
+async def test_a_vetted_query_with_variables_that_do_not_coerce_gets_the_normal_error(
+    both: Both, wallet: Loaders
+) -> None:
+    query = "query($limit: Int!) { users(limit: $limit) { id } }"
+    await both.same(query, {"limit": 2})
+
+    body = await both.same(query, {"limit": "two"})
+
+    assert "Int cannot represent non-integer value" in body["errors"][0]["message"]
+
+
+async def test_the_fast_path_leaves_no_rows_for_the_garbage_collector(
+    client: httpx.AsyncClient, wallet: Loaders
+) -> None:
+    # given: a document the normal path has vetted
+    query = f"{DOCUMENTS['w2_nested']}\n# {uuid.uuid4()}"
+    await client.post("/graphql", json={"query": query, "variables": {"limit": 5}})
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        # when: the fast path serves it
+        served = await client.post("/graphql", json={"query": query, "variables": {"limit": 5}})
+        gc.collect()
+        rows_in_cycles = [found for found in gc.garbage if isinstance(found, Row)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+    # then: its rows were freed by reference counting, none wait in cycles for the collector
+    assert len(served.json()["data"]["users"]) == 5
+    assert rows_in_cycles == []

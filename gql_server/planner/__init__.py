@@ -1,5 +1,5 @@
 """The planned read path: validated queries compiled into breadth-first loader batches."""
 
-from gql_server.planner.extension import PLANS, QueryPlanner
+from gql_server.planner.extension import QueryPlanner, QueryPlans
 
-__all__ = ["PLANS", "QueryPlanner"]
+__all__ = ["QueryPlanner", "QueryPlans"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Hashable
+from typing import Any, Generic, TypeVar
 
 from graphql import DocumentNode, ExecutionResult, GraphQLSchema, visit
 from graphql.execution.executor import Executor
@@ -20,40 +20,91 @@ from strawberry.extensions import SchemaExtension
 
 from gql_server.planner.plan import Plan, Unplannable, compile_plan
 from gql_server.planner.run import Fallback, run_plan
+from loaders import Loaders
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 512
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
-class PlanCache:
-    """Plans by (query text, operation name, values of variables in @skip/@include)."""
+
+class Lru(Generic[K, V]):
+    """A bounded map that forgets the least recently used entry: clients choose the keys."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self.entries.get(key)
+        if value is not None:
+            self.entries.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self.entries[key] = value
+        self.entries.move_to_end(key)
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+class QueryPlans:
+    """One app's plans, and the documents vetted for its fast path (`fast_path.py`).
+
+    Never shared between apps: their limits, production mode and allow-lists
+    differ. A document is vetted when the normal path parsed it, validated it
+    (every limit included: they depend on its text alone, for every operation in
+    it) and served it from a plan; graphql-core picks the operation per request.
+    """
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.plans: OrderedDict[tuple[Any, ...], Plan] = OrderedDict()
-        self.directive_variables: dict[str, tuple[str, ...]] = {}
-
-    def key(self, query: str, document: DocumentNode, executor: Executor) -> tuple[Any, ...]:
-        names = self.directive_variables.get(query)
-        if names is None:
-            names = self.directive_variables[query] = variables_in_directives(document)
-        coerced = executor.variable_values.coerced
-        operation = executor.operation.name.value if executor.operation.name else None
-        return (query, operation, *(coerced.get(name) for name in names))
+        self.plans: Lru[tuple[Any, ...], Plan] = Lru(size)
+        self.directive_variables: Lru[str, tuple[str, ...]] = Lru(size)
+        self.vetted: Lru[str, DocumentNode] = Lru(size)
 
     def plan(
         self, schema: GraphQLSchema, query: str, document: DocumentNode, executor: Executor
     ) -> Plan:
-        key = self.key(query, document, executor)
+        """Cached by (query text, operation, values of variables in @skip/@include)."""
+        names = self.directive_variables.get(query)
+        if names is None:
+            names = variables_in_directives(document)
+            self.directive_variables.put(query, names)
+        coerced = executor.variable_values.coerced
+        operation = executor.operation.name.value if executor.operation.name else None
+        key = (query, operation, *(coerced.get(name) for name in names))
         plan = self.plans.get(key)
         if plan is None:
             plan = compile_plan(schema, executor)
-            self.plans[key] = plan
-            if len(self.plans) > self.size:
-                self.plans.popitem(last=False)
-        else:
-            self.plans.move_to_end(key)
+            self.plans.put(key, plan)
         return plan
+
+    async def serve(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        loaders: Loaders,
+    ) -> dict[str, Any] | None:
+        """The `data` of a planned run, or None when the normal path must answer."""
+        executor = Executor.build(
+            schema, document, raw_variable_values=variables, operation_name=operation_name
+        )
+        if isinstance(executor, list):
+            return None  # variable errors: the normal path reports them
+        try:
+            return await run_plan(self.plan(schema, query, document, executor), loaders, executor)
+        except (Unplannable, Fallback) as reason:
+            log.debug("query planner: executing field by field: %s", reason)
+        except Exception:  # e.g. the database: the normal path reports it with paths
+            log.debug("query planner: executing field by field after an error", exc_info=True)
+        return None
 
 
 def variables_in_directives(document: DocumentNode) -> tuple[str, ...]:
@@ -69,36 +120,24 @@ def variables_in_directives(document: DocumentNode) -> tuple[str, ...]:
     return tuple(sorted(set(found)))
 
 
-PLANS = PlanCache()
-
-
 class QueryPlanner(SchemaExtension):
+    def __init__(self, plans: QueryPlans) -> None:
+        super().__init__()
+        self.plans = plans
+
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
-        document = execution.graphql_document
-        if document is not None and execution.query:
-            execution.result = await self.planned(document, execution.query, execution.context)
+        document, query = execution.graphql_document, execution.query
+        if document is not None and query:
+            data = await self.plans.serve(
+                execution.schema._schema,
+                document,
+                query,
+                execution.variables,
+                execution.operation_name,
+                execution.context.loaders,
+            )
+            if data is not None:
+                execution.result = ExecutionResult(data=data)
+                self.plans.vetted.put(query, document)
         yield
-
-    async def planned(
-        self, document: DocumentNode, query: str, context: Any
-    ) -> ExecutionResult | None:
-        schema: GraphQLSchema = self.execution_context.schema._schema
-        executor = Executor.build(
-            schema,
-            document,
-            raw_variable_values=self.execution_context.variables,
-            operation_name=self.execution_context.operation_name,
-        )
-        if isinstance(executor, list):
-            return None  # variable errors: the normal path reports them
-        try:
-            plan = PLANS.plan(schema, query, document, executor)
-            data = await run_plan(plan, context.loaders, executor)
-        except (Unplannable, Fallback) as reason:
-            log.debug("query planner: executing field by field: %s", reason)
-            return None
-        except Exception:  # e.g. the database: the normal path reports it with paths
-            log.debug("query planner: executing field by field after an error", exc_info=True)
-            return None
-        return ExecutionResult(data=data)

@@ -1,0 +1,104 @@
+"""Serve repeated queries straight from their plans, in front of Strawberry's view.
+
+A document is served here only after the normal path has parsed it, validated
+it (depth, aliases, tokens and cost depend on its text alone), checked it
+against persisted operations and served it from a plan (its app's
+`QueryPlans.vetted`). A later
+plain request for the same text (POST `application/json`, a JSON object with
+`query`, optional `variables` and `operationName`, nothing else) then skips
+Strawberry's per-request machinery: graphql-core still coerces its variables,
+the plan runs on fresh per-request loaders, and the body is encoded once.
+Anything else, or any run the planner gives up on, goes to Strawberry as it
+came: the same bytes either way (the differential tests send every query twice).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from graphql import GraphQLSchema
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gql_server.http_protocol import GRAPHQL_RESPONSE, JSON
+from gql_server.middleware import read_body, replay
+from gql_server.planner.extension import QueryPlans
+from loaders import create_loaders
+
+PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
+
+
+class PlannedFastPath:
+    def __init__(
+        self, app: ASGIApp, schema: GraphQLSchema, plans: QueryPlans, path: str = "/graphql"
+    ) -> None:
+        self.app = app
+        self.schema = schema
+        self.plans = plans
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.may_serve(scope):
+            await self.app(scope, receive, send)
+            return
+        body = await read_body(receive)
+        if body is None:
+            return  # the client went away
+        data = await self.served(scope, body)
+        if data is None:
+            await self.app(scope, replay(body, receive), send)
+            return
+        content = orjson.dumps({"data": data})
+        media_type = GRAPHQL_RESPONSE if accepts(scope, GRAPHQL_RESPONSE) else JSON
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-length", str(len(content)).encode()),
+                    (b"content-type", media_type.encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": content})
+
+    def may_serve(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
+            return False
+        content_type = header(scope, b"content-type").split(";")[0].strip().lower()
+        return content_type == JSON and len(self.plans.vetted) > 0
+
+    async def served(self, scope: Scope, body: bytes) -> dict[str, Any] | None:
+        try:
+            request = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(request, dict) or not request.keys() <= PLAIN_KEYS:
+            return None
+        query, variables = request.get("query"), request.get("variables")
+        operation_name = request.get("operationName")
+        if not isinstance(query, str) or not isinstance(variables, dict | None):
+            return None
+        if not isinstance(operation_name, str | None):
+            return None
+        document = self.plans.vetted.get(query)
+        if document is None:
+            return None
+        loaders = create_loaders(scope["app"].state.session_maker)
+        try:
+            return await self.plans.serve(
+                self.schema, document, query, variables, operation_name, loaders
+            )
+        finally:
+            loaders.clear_all()  # as ReleaseLoaderCaches does: rows freed without the collector
+
+
+def header(scope: Scope, name: bytes) -> str:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def accepts(scope: Scope, media_type: str) -> bool:
+    return media_type in header(scope, b"accept")
