@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -49,7 +48,7 @@ def seed(_: argparse.Namespace, settings: Settings) -> None:
     from gql_server.seed import seed as seed_database
 
     seeded = asyncio.run(seed_database(settings.database_url))
-    print("seeded demo data" if seeded else "database not empty: left as it is")
+    sys.stdout.write("seeded demo data\n" if seeded else "database not empty: left as it is\n")
 
 
 def export_schema(_: argparse.Namespace, __: Settings) -> None:
@@ -94,5 +93,5 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
-    logging.basicConfig(level=os.environ.get("MWALLET_LOG_LEVEL", "INFO").upper())
+    logging.basicConfig(level=settings.log_level.upper())
     args.run(args, settings)
