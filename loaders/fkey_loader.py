@@ -6,10 +6,9 @@ from collections import defaultdict
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from loaders.id_loader import AnyRow, IdLoader, SessionMaker
+from loaders.id_loader import KEYS, AnyRow, IdLoader, SessionMaker, rows_by_ids
 from models import Base
 
 
@@ -33,12 +32,12 @@ class FkeyLoader(DataLoader[int, list[AnyRow]]):
         self.session_maker = session_maker
         self.column = table.c[foreign_key.key]
         self.id_loader = id_loader
-        self.statement = select(table).order_by(table.c.id)
+        self.statement = rows_by_ids(table, self.column)
         id_loader.on_write(self.clear_all)
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[AnyRow]]:
         """Load the children of every parent asked for in this tick with one statement."""
-        rows = await self.id_loader.fetch(self.statement.where(self.column.in_(keys)))
+        rows = await self.id_loader.fetch(self.statement, {KEYS: keys})
         by_parent: dict[Any, list[AnyRow]] = defaultdict(list)
         for row in self.id_loader.prime_rows(rows):
             by_parent[getattr(row, self.column.key)].append(row)

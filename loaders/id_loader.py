@@ -17,10 +17,24 @@ from asyncio import Future
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import cache
 from typing import Any, NoReturn
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, Executable, Row, Table, delete, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    ColumnElement,
+    Executable,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -32,6 +46,20 @@ from models import Base
 AnyRow = Row[Any]
 WriteListener = Callable[[], object]
 SessionMaker = async_sessionmaker[AsyncSession]
+
+
+KEYS = "keys"
+
+
+@cache
+def rows_by_ids(table: Table, column: Column[Any]) -> Select[Any]:
+    """`SELECT * FROM table WHERE column IN (:keys) ORDER BY id`, built once per column.
+
+    SQLAlchemy memoizes a statement's cache key, so reusing one statement object
+    (its IN list an expanding parameter) spares every batch building and keying it.
+    """
+    keys: BindParameter[list[int]] = bindparam(KEYS, expanding=True)
+    return select(table).where(column.in_(keys)).order_by(table.c.id)
 
 
 class IdLoader(DataLoader[int, AnyRow | None]):
@@ -67,7 +95,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
-        rows = await self.fetch(select(self.table).where(self.table.c.id.in_(keys)))
+        rows = await self.fetch(rows_by_ids(self.table, self.table.c.id), {KEYS: keys})
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in keys]
 
@@ -138,12 +166,14 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         """Call `listener` after every successful write (loaders that cache by parent)."""
         self._write_listeners.append(listener)
 
-    async def fetch(self, stmt: Executable) -> Sequence[AnyRow]:
+    async def fetch(
+        self, stmt: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[AnyRow]:
         """Reads need no unit of work: one pooled connection per batch, no `AsyncSession`,
         and no transaction (autocommit saves the BEGIN and ROLLBACK round trips)."""
         async with self.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return (await connection.execute(stmt)).all()
+            return (await connection.execute(stmt, parameters)).all()
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
         for row in rows:
