@@ -3,11 +3,11 @@
 A document is served here only after the normal path has parsed it, validated
 it (depth, aliases, tokens and cost depend on its text alone), checked it
 against persisted operations and served it from a plan (its app's
-`QueryPlans.vetted`). A later
-plain request for the same text (POST `application/json`, a JSON object with
-`query`, optional `variables` and `operationName`, nothing else) then skips
-Strawberry's per-request machinery: graphql-core still coerces its variables,
-the plan runs on fresh per-request loaders, and the body is encoded once.
+`QueryPlans.vetted`). A later plain request for the same text (POST
+`application/json`, a JSON object with `query`, optional `variables` and
+`operationName`, nothing else) then skips Strawberry's per-request machinery:
+graphql-core still coerces its variables, the plan runs on fresh per-request
+loaders, and the body is encoded once.
 Anything else, or any run the planner gives up on, goes to Strawberry as it
 came: the same bytes either way (the differential tests send every query twice).
 """
