@@ -37,13 +37,14 @@ def given_values(data: object) -> dict[str, Any]:
 
 async def create(info: Info, model: type[Base], graphql_type: type[T], data: object) -> Any:
     scope = Scope(info.context.loaders, own_id=None)
+    given = given_values(data)
     try:
-        values = await validated(model, given_values(data), {}, scope, creating=True)
+        values = await validated(model, given, {}, scope, creating=True)
         row = await scope.loaders.by_model(model).insert(values)
     except InvalidInput as invalid:
         return validation_error(invalid)
     except ConstraintViolated:
-        return await explain_conflict(model, given_values(data), {}, scope, creating=True)
+        return await explain_conflict(model, given, {}, scope, creating=True)
     return from_row(graphql_type, row)
 
 

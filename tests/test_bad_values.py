@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -143,8 +144,6 @@ async def test_bad_decimal_is_refused_never_rounded(
 async def test_decimal_within_numeric_28_8_is_stored_exactly(
     gql: GraphQLClient, balance: str
 ) -> None:
-    from decimal import Decimal
-
     _, address = await user_with_address(gql)
     updated = await gql(
         operation("UpdateAddress"),

@@ -277,15 +277,24 @@ async def test_a_repeated_query_is_served_without_strawberry_executing_it(
 
     monkeypatch.setattr(schema, "execute", counted)
 
-    # when: it is sent three times with different variables
+    # when: it is sent again and again with different variables
     answers = [
         (await client.post("/graphql", json={"query": query, "variables": {"id": id}})).json()
         for id in ("2", "3", "4")
     ]
 
-    # then: Strawberry executed it once; the fast path answered the rest, each for its id
+    negotiated = await client.post(
+        "/graphql",
+        json={"query": query, "variables": {"id": "5"}},
+        headers={"accept": "application/graphql-response+json"},
+    )
+
+    # then: Strawberry executed it once; the fast path answered the rest, each for its id,
+    # in the media type each client asked for
     assert len(executions) == 1
     assert [a["data"]["user"]["id"] for a in answers] == ["2", "3", "4"]
+    assert negotiated.headers["content-type"] == "application/graphql-response+json"
+    assert negotiated.json()["data"]["user"]["id"] == "5"
 
 
 async def test_a_vetted_query_with_variables_that_do_not_coerce_gets_the_normal_error(

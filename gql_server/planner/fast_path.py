@@ -18,9 +18,12 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLSchema
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gql_server.http_protocol import GRAPHQL_RESPONSE, JSON
+from gql_server.http_protocol import GRAPHQL_RESPONSE, JSON, accepts_graphql_response
 from gql_server.middleware import read_body, replay
 from gql_server.planner.extension import QueryPlans
 from loaders import create_loaders
@@ -48,24 +51,13 @@ class PlannedFastPath:
         if data is None:
             await self.app(scope, replay(body, receive), send)
             return
-        content = orjson.dumps({"data": data})
-        media_type = GRAPHQL_RESPONSE if accepts(scope, GRAPHQL_RESPONSE) else JSON
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-length", str(len(content)).encode()),
-                    (b"content-type", media_type.encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": content})
+        wanted = GRAPHQL_RESPONSE if accepts_graphql_response(Request(scope)) else JSON
+        await Response(orjson.dumps({"data": data}), media_type=wanted)(scope, receive, send)
 
     def may_serve(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
             return False
-        content_type = header(scope, b"content-type").split(";")[0].strip().lower()
+        content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
         return content_type == JSON and len(self.plans.vetted) > 0
 
     async def served(self, scope: Scope, body: bytes) -> dict[str, Any] | None:
@@ -91,14 +83,3 @@ class PlannedFastPath:
             )
         finally:
             loaders.clear_all()  # as ReleaseLoaderCaches does: rows freed without the collector
-
-
-def header(scope: Scope, name: bytes) -> str:
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return ""
-
-
-def accepts(scope: Scope, media_type: str) -> bool:
-    return media_type in header(scope, b"accept")
