@@ -33,6 +33,7 @@ from gql_server.planner.fast_path import PlannedFastPath
 from gql_server.schema import create_schema
 from gql_server.settings import Settings
 from loaders import create_loaders
+from loaders.reconnect import on_a_live_connection
 
 HEALTH_TIMEOUT_SECONDS = 5.0
 # Concurrent nested queries keep many young objects alive at once: with the default
@@ -69,10 +70,14 @@ class GraphQLApp(PersistedOperations, GraphQLOverHTTP, GraphQLErrorsView):
 
 async def health(request: Request) -> JSONResponse:
     """200 when the database answers, 503 when it does not."""
+
+    async def ping() -> None:
+        async with request.app.state.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
     try:
         async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
-            async with request.app.state.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await on_a_live_connection(ping)
     except (SQLAlchemyError, OSError, TimeoutError):
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
     return JSONResponse({"status": "ok", "database": "reachable"})

@@ -25,7 +25,7 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
     """
     options: dict[str, Any] = {
         "hide_parameters": True,
-        "pool_pre_ping": True,
+        "pool_pre_ping": False,  # dead connections are replaced on failure (loaders/reconnect.py)
         "json_serializer": dump_json,
         "json_deserializer": load_json,
     }

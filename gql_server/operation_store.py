@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gql_server.database import create_engine, create_session_maker
 from loaders.clock import utcnow
+from loaders.reconnect import on_a_live_connection
 from models import PersistedOperation
 
 
@@ -22,20 +23,28 @@ def sha256_of(document: str) -> str:
 
 async def find(session_maker: async_sessionmaker[AsyncSession], sha256: str) -> str | None:
     """The document registered under `sha256`, if any."""
-    async with session_maker() as session:
-        statement = select(PersistedOperation.document).where(PersistedOperation.sha256 == sha256)
-        found: str | None = await session.scalar(statement)
-    return found
+    statement = select(PersistedOperation.document).where(PersistedOperation.sha256 == sha256)
+
+    async def read() -> str | None:
+        async with session_maker() as session:
+            found: str | None = await session.scalar(statement)
+        return found
+
+    return await on_a_live_connection(read)
 
 
 async def register(session_maker: async_sessionmaker[AsyncSession], document: str) -> str:
     """Store `document` under its hash (once: registering again changes nothing)."""
     sha256 = sha256_of(document)
     values = {"sha256": sha256, "document": document, "lastchange": utcnow()}
-    # Registered already (by this or another instance) means the same document: nothing to do.
-    with suppress(IntegrityError):
-        async with session_maker.begin() as session:
-            await session.execute(insert(PersistedOperation).values(values))
+
+    async def store() -> None:
+        # Registered already (by this or another instance) means the same document.
+        with suppress(IntegrityError):
+            async with session_maker.begin() as session:
+                await session.execute(insert(PersistedOperation).values(values))
+
+    await on_a_live_connection(store)  # storing twice changes nothing
     return sha256
 
 

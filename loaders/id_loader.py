@@ -14,11 +14,10 @@ only while it still holds the token the caller presents, in one statement.
 from __future__ import annotations
 
 from asyncio import Future
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import (
@@ -35,12 +34,13 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from loaders.clock import next_lastchange, utcnow
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
 from loaders.page_loader import PageLoader
+from loaders.reconnect import on_a_live_connection
 from models import Base
 
 AnyRow = Row[Any]
@@ -49,6 +49,15 @@ SessionMaker = async_sessionmaker[AsyncSession]
 
 
 KEYS = "keys"
+T = TypeVar("T")
+
+
+class CommitOutcomeUnknown(Exception):
+    """The connection died during COMMIT: the write may or may not have landed."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__()
+        self.error = error
 
 
 @cache
@@ -118,8 +127,11 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         stmt = (
             insert(self.table).values({**values, "lastchange": utcnow()}).returning(*self.table.c)
         )
-        async with self._writing() as session:
-            row = (await session.execute(stmt)).one()
+
+        async def write(session: AsyncSession) -> AnyRow:
+            return (await session.execute(stmt)).one()
+
+        row = await self._write(write)
         self._written(row.id, row)
         return row
 
@@ -135,10 +147,14 @@ class IdLoader(DataLoader[int, AnyRow | None]):
             .values({**values, "lastchange": next_lastchange(lastchange)})
             .returning(*self.table.c)
         )
-        async with self._writing() as session:
+
+        async def write(session: AsyncSession) -> AnyRow:
             row = (await session.execute(stmt)).one_or_none()
             if row is None:
                 await self._raise_not_found_or_stale(session, id)
+            return row
+
+        row = await self._write(write)
         self._written(id, row)
         return row
 
@@ -149,10 +165,13 @@ class IdLoader(DataLoader[int, AnyRow | None]):
             .where(self.table.c.id == id, self.table.c.lastchange == lastchange)
             .returning(self.table.c.id)
         )
+
+        async def write(session: AsyncSession) -> None:
+            if (await session.execute(stmt)).one_or_none() is None:
+                await self._raise_not_found_or_stale(session, id)
+
         try:
-            async with self._writing() as session:
-                if (await session.execute(stmt)).one_or_none() is None:
-                    await self._raise_not_found_or_stale(session, id)
+            await self._write(write)
         except ConstraintViolated as refused:
             raise RowInUse(id) from refused
         self._written(id, None)
@@ -171,9 +190,13 @@ class IdLoader(DataLoader[int, AnyRow | None]):
     ) -> Sequence[AnyRow]:
         """Reads need no unit of work: one pooled connection per batch, no `AsyncSession`,
         and no transaction (autocommit saves the BEGIN and ROLLBACK round trips)."""
-        async with self.engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return (await connection.execute(stmt, parameters)).all()
+
+        async def read() -> Sequence[AnyRow]:
+            async with self.engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                return (await connection.execute(stmt, parameters)).all()
+
+        return await on_a_live_connection(read)
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
         for row in rows:
@@ -189,14 +212,30 @@ class IdLoader(DataLoader[int, AnyRow | None]):
             )
         return [self.table.c[name] == value for name, value in filters.items()]
 
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncSession]:
-        """One transaction for one write; the database's refusals become `ConstraintViolated`."""
+    async def _write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work` in one transaction; the database's refusals become `ConstraintViolated`.
+
+        A connection found dead before COMMIT means nothing was written, so `work`
+        runs once more on a fresh one; a failed COMMIT is never retried.
+        """
+
+        async def transaction() -> T:
+            async with self.session_maker() as session:
+                result = await work(session)
+                try:
+                    await session.commit()
+                except DBAPIError as error:
+                    if error.connection_invalidated:
+                        raise CommitOutcomeUnknown(error) from None  # not to be retried
+                    raise
+                return result
+
         try:
-            async with self.session_maker.begin() as session:
-                yield session
+            return await on_a_live_connection(transaction)
         except IntegrityError as error:
             raise ConstraintViolated(type(error.orig).__name__) from None
+        except CommitOutcomeUnknown as unknown:
+            raise unknown.error from None
 
     async def _raise_not_found_or_stale(self, session: AsyncSession, id: int) -> NoReturn:
         current = (
