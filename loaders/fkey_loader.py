@@ -32,7 +32,7 @@ class FkeyLoader(DataLoader[int, list[AnyRow]]):
         self.session_maker = session_maker
         self.column = table.c[foreign_key.key]
         self.id_loader = id_loader
-        self.statement = rows_by_ids(table, self.column)
+        self.statement = rows_by_ids(table, self.column, id_loader.dialect)
         id_loader.on_write(self.clear_all)
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[AnyRow]]:

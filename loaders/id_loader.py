@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import (
+    ARRAY,
     BindParameter,
     Column,
     ColumnElement,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Row,
     Select,
     Table,
+    any_,
     bindparam,
     delete,
     insert,
@@ -61,12 +63,17 @@ class CommitOutcomeUnknown(Exception):
 
 
 @cache
-def rows_by_ids(table: Table, column: Column[Any]) -> Select[Any]:
+def rows_by_ids(table: Table, column: Column[Any], dialect: str) -> Select[Any]:
     """`SELECT * FROM table WHERE column IN (:keys) ORDER BY id`, built once per column.
 
     SQLAlchemy memoizes a statement's cache key, so reusing one statement object
-    (its IN list an expanding parameter) spares every batch building and keying it.
+    spares every batch building and keying it. On PostgreSQL the keys travel as
+    one array (`column = ANY(:keys)`): one SQL text and one prepared statement
+    whatever the batch size, where an expanding `IN` renders a new text per size.
     """
+    if dialect == "postgresql":
+        array: BindParameter[Any] = bindparam(KEYS, type_=ARRAY(column.type))
+        return select(table).where(column == any_(array)).order_by(table.c.id)
     keys: BindParameter[list[int]] = bindparam(KEYS, expanding=True)
     return select(table).where(column.in_(keys)).order_by(table.c.id)
 
@@ -78,6 +85,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         super().__init__()
         self.session_maker = session_maker
         self.engine: AsyncEngine = session_maker.kw["bind"]
+        self.dialect: str = self.engine.dialect.name
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
         self._write_listeners: list[WriteListener] = []
@@ -104,7 +112,8 @@ class IdLoader(DataLoader[int, AnyRow | None]):
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
-        rows = await self.fetch(rows_by_ids(self.table, self.table.c.id), {KEYS: keys})
+        statement = rows_by_ids(self.table, self.table.c.id, self.dialect)
+        rows = await self.fetch(statement, {KEYS: keys})
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in keys]
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
+from gql_server.database import create_engine, create_session_maker
 from loaders import (
     ConstraintViolated,
     Loaders,
@@ -31,8 +34,25 @@ async def test_fifty_loads_in_one_tick_are_one_statement_in_key_order(
     rows = await asyncio.gather(*(reader.load(id) for id in wanted))
 
     assert sql.count == 1
-    assert "IN" in sql.statements[0].upper()
+    assert re.search(r" IN \(|= ANY \(", sql.statements[0].upper())
     assert [row.id for row in rows] == wanted
+
+
+async def test_batches_of_any_size_send_one_statement_text_on_postgresql(
+    postgres_url: str,
+) -> None:
+    engine = create_engine(postgres_url)
+    sql = StatementCounter()
+    event.listen(engine.sync_engine, "before_cursor_execute", sql)
+    session_maker = create_session_maker(engine)
+    try:
+        for size in (1, 3, 40):
+            await create_loaders(session_maker).user_by_id.load_many(list(range(1, size + 1)))
+    finally:
+        await engine.dispose()
+
+    assert sql.count == 3
+    assert len(set(sql.statements)) == 1  # one prepared statement serves every batch size
 
 
 async def test_repeated_loads_are_served_from_the_cache(
