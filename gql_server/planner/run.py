@@ -88,22 +88,39 @@ async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
     groups = list(by_step.values())
     loaded = await asyncio.gather(
         *(
-            getattr(loaders, group[0][0].loader).load_many(
-                [int(getattr(row, step.parent_key)) for step, row, _ in group]
+            load_each(
+                getattr(loaders, group[0][0].loader),
+                [int(getattr(row, step.parent_key)) for step, row, _ in group],
             )
             for group in groups
         )
     )
     next_level: Pending = []
     for group, results in zip(groups, loaded, strict=True):
+        # A parent reached from many rows (the order of 4 transactions) is built once
+        # and shared: the same bytes, and its own relations are loaded once.
+        shared: dict[int, dict[str, Any]] = {}
         for (step, _, out), result in zip(group, results, strict=True):
             if step.many:
                 out[step.key] = [build(step.selection, child, next_level) for child in result]
             elif result is None:
                 out[step.key] = None if step.nullable else fail("null relation")
             else:
-                out[step.key] = build(step.selection, result, next_level)
+                built = shared.get(id(result))
+                if built is None:
+                    built = shared[id(result)] = build(step.selection, result, next_level)
+                out[step.key] = built
     return next_level
+
+
+async def load_each(loader: Any, keys: list[int]) -> list[Any]:
+    """`loader.load_many(keys)`, asking once per distinct key (repeats are common here)."""
+    distinct = list(dict.fromkeys(keys))
+    results = await loader.load_many(distinct)
+    if len(distinct) == len(keys):
+        return list(results)
+    by_key = dict(zip(distinct, results, strict=True))
+    return [by_key[key] for key in keys]
 
 
 def fail(reason: str) -> Any:
