@@ -1,57 +1,87 @@
-"""Every loader one request needs, built together in the request's context getter."""
+"""Every loader one request may use, each built the first time the request asks for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from functools import cached_property
+from typing import Any
+
+from aiodataloader import DataLoader
 
 from loaders.fkey_loader import FkeyLoader, create_fkey_loader
 from loaders.id_loader import IdLoader, SessionMaker, create_id_loader
 from models import Address, Base, Order, Transaction, User
 
 
-@dataclass(frozen=True)
 class Loaders:
-    user_by_id: IdLoader
-    address_by_id: IdLoader
-    order_by_id: IdLoader
-    transaction_by_id: IdLoader
-    addresses_by_user_id: FkeyLoader
-    orders_by_user_id: FkeyLoader
-    transactions_by_order_id: FkeyLoader
+    """One request's loaders. A point query needs one of them, so none is built
+    (with its cache and batch queue) before it is used."""
+
+    def __init__(self, session_maker: SessionMaker) -> None:
+        self.session_maker = session_maker
+
+    @cached_property
+    def user_by_id(self) -> IdLoader:
+        return create_id_loader(self.session_maker, User)
+
+    @cached_property
+    def address_by_id(self) -> IdLoader:
+        return create_id_loader(self.session_maker, Address)
+
+    @cached_property
+    def order_by_id(self) -> IdLoader:
+        return create_id_loader(self.session_maker, Order)
+
+    @cached_property
+    def transaction_by_id(self) -> IdLoader:
+        return create_id_loader(self.session_maker, Transaction)
+
+    @cached_property
+    def addresses_by_user_id(self) -> FkeyLoader:
+        return create_fkey_loader(
+            self.session_maker, Address, Address.user_id, id_loader=self.address_by_id
+        )
+
+    @cached_property
+    def orders_by_user_id(self) -> FkeyLoader:
+        return create_fkey_loader(
+            self.session_maker, Order, Order.user_id, id_loader=self.order_by_id
+        )
+
+    @cached_property
+    def transactions_by_order_id(self) -> FkeyLoader:
+        return create_fkey_loader(
+            self.session_maker, Transaction, Transaction.order_id, id_loader=self.transaction_by_id
+        )
+
+    def built(self) -> list[DataLoader[Any, Any]]:
+        """The loaders this request has used so far."""
+        return [value for value in vars(self).values() if isinstance(value, DataLoader)]
 
     def clear_all(self) -> None:
         """Forget everything cached in this request (after a write lost a race)."""
-        for field in fields(self):
-            getattr(self, field.name).clear_all()
+        for loader in self.built():
+            loader.clear_all()
 
     def by_model(self, model: type[Base]) -> IdLoader:
         """The id loader of `model` (generic code follows foreign keys with it)."""
         return self.by_table(model.__tablename__)
 
     def by_table(self, table_name: str) -> IdLoader:
-        for field in fields(self):
-            loader = getattr(self, field.name)
-            if isinstance(loader, IdLoader) and loader.table.name == table_name:
-                return loader
-        raise LookupError(f"no id loader for table {table_name!r}; add one to Loaders")
+        name = ID_LOADERS.get(table_name)
+        if name is None:
+            raise LookupError(f"no id loader for table {table_name!r}; add one to Loaders")
+        loader: IdLoader = getattr(self, name)
+        return loader
+
+
+ID_LOADERS = {
+    User.__tablename__: "user_by_id",
+    Address.__tablename__: "address_by_id",
+    Order.__tablename__: "order_by_id",
+    Transaction.__tablename__: "transaction_by_id",
+}
 
 
 def create_loaders(session_maker: SessionMaker) -> Loaders:
     """New loaders, and so a new empty cache, for each request; never share them."""
-    users = create_id_loader(session_maker, User)
-    addresses = create_id_loader(session_maker, Address)
-    orders = create_id_loader(session_maker, Order)
-    transactions = create_id_loader(session_maker, Transaction)
-    return Loaders(
-        user_by_id=users,
-        address_by_id=addresses,
-        order_by_id=orders,
-        transaction_by_id=transactions,
-        addresses_by_user_id=create_fkey_loader(
-            session_maker, Address, Address.user_id, id_loader=addresses
-        ),
-        orders_by_user_id=create_fkey_loader(session_maker, Order, Order.user_id, id_loader=orders),
-        transactions_by_order_id=create_fkey_loader(
-            session_maker, Transaction, Transaction.order_id, id_loader=transactions
-        ),
-    )
+    return Loaders(session_maker)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from asyncio import Future
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, NoReturn, TypeVar
 
 from aiodataloader import DataLoader
@@ -89,9 +89,17 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
         self._write_listeners: list[WriteListener] = []
-        self._pages = PageLoader(self.table, self.fetch, self._conditions)
         # Rows primed but not yet asked for: a Future is made only on the first load.
         self._primed: dict[int, AnyRow] = {}
+
+    @cached_property
+    def _pages(self) -> PageLoader:
+        """Built on the first page asked for: most requests read none."""
+        return PageLoader(self.table, self.fetch, self._conditions)
+
+    def _forget_pages(self) -> None:
+        if "_pages" in vars(self):
+            self._pages.clear_all()
 
     def load(self, key: int) -> Future[AnyRow | None]:
         primed = self._primed.pop(key, None)
@@ -186,7 +194,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self._written(id, None)
 
     def clear_all(self) -> IdLoader:
-        self._pages.clear_all()
+        self._forget_pages()
         self._primed.clear()
         return super().clear_all()
 
@@ -257,7 +265,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
     def _written(self, id: int, row: AnyRow | None) -> None:
         """Make later loads in this request see the write, then tell the listeners."""
         self.clear(id)
-        self._pages.clear_all()
+        self._forget_pages()
         if row is not None:
             self.prime(id, row)
         for listener in self._write_listeners:

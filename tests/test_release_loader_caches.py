@@ -22,5 +22,6 @@ async def test_the_loaders_hold_no_rows_after_the_operation(loaders: Loaders) ->
     assert result.data is not None
     assert len(result.data["users"]) == 2
     assert all(len(o["transactions"]) == 2 for u in result.data["users"] for o in u["orders"])
-    cached = [getattr(request, name)._cache for name in request.__dataclass_fields__]
+    cached = [loader._cache for loader in request.built()]
+    assert len(cached) == 5  # users, orders, transactions by id; orders, transactions by parent
     assert cached == [{}] * len(cached)
