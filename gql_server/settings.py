@@ -57,7 +57,7 @@ class QueryLimits:
 class DatabaseLimits:
     """Connection pool and server-side timeouts (PostgreSQL); 0 disables a timeout."""
 
-    pool_size: int = 10
+    pool_size: int = 20
     max_overflow: int = 10
     pool_timeout_seconds: float = 5.0
     statement_timeout_ms: int = 10_000
@@ -70,6 +70,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    access_log: bool = True
     graphiql: bool = True
     planner: bool = True
     operations_allowlist: bool = False
@@ -94,6 +95,7 @@ class Settings:
             host=env.get("MWALLET_HOST", cls.host),
             port=int(env.get("MWALLET_PORT", str(cls.port))),
             log_level=env.get("MWALLET_LOG_LEVEL", cls.log_level).lower(),
+            access_log=env_flag(env, "MWALLET_ACCESS_LOG", True),
             graphiql=env_flag(env, "MWALLET_GRAPHIQL", not production),
             production=production,
             planner=env_flag(env, "MWALLET_PLANNER", True),
