@@ -136,7 +136,8 @@ class Durations:
 
 def ours_command(port: int, workers: int) -> list[str]:
     serve = [str(BIN / "mwallet-gql"), "serve", "--host", HOST, "--port", str(port)]
-    return [*serve, "--workers", str(workers)]
+    # As the raw limit runs: no log line per request on either side.
+    return [*serve, "--workers", str(workers), "--no-access-log"]
 
 
 def raw_command(port: int) -> list[str]:

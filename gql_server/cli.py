@@ -26,6 +26,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
         loop="uvloop",  # uvicorn[standard]: the faster event loop and HTTP parser
         http="httptools",
         log_level=settings.log_level,
+        access_log=settings.access_log and not args.no_access_log,
         proxy_headers=False,
     )
 
@@ -74,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", help="bind address (default: MWALLET_HOST or 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, help="port (default: MWALLET_PORT or 8000)")
     serve_cmd.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve_cmd.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="no log line per request (default: MWALLET_ACCESS_LOG, on)",
+    )
     serve_cmd.set_defaults(run=serve)
     migrate_cmd = commands.add_parser("migrate", help="apply migrations (alembic upgrade)")
     migrate_cmd.add_argument("revision", nargs="?", default="head")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,18 +27,20 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def running(tmp_path: Path, *options: str) -> Iterator[tuple[str, list[str]]]:
+    """`mwallet-gql serve` on a fresh SQLite file: its base URL, and its output once stopped."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'served.db'}"
     command.upgrade(alembic_config(url), "head")
     port = free_port()
     process = subprocess.Popen(
-        [str(SCRIPT), "serve", "--port", str(port)],
+        [str(SCRIPT), "serve", "--port", str(port), *options],
         env={**os.environ, "DATABASE_URL": url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    output: list[str] = []
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -48,11 +51,28 @@ def server(tmp_path: Path) -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise AssertionError("server did not become healthy in 30 s")
-        yield base
+        yield base, output
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=15)
-        assert process.returncode == 0, output.decode()
+        printed, _ = process.communicate(timeout=15)
+        output.append(printed.decode())
+        assert process.returncode == 0, output[0]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with running(tmp_path) as (base, _):
+        yield base
+
+
+@pytest.mark.parametrize(("options", "logged"), [((), True), (("--no-access-log",), False)])
+def test_each_request_is_logged_unless_the_access_log_is_off(
+    tmp_path: Path, options: tuple[str, ...], logged: bool
+) -> None:
+    with running(tmp_path, *options) as (base, output):
+        assert httpx.post(f"{base}/graphql", json={"query": "{ users { id } }"}).status_code == 200
+
+    assert ('"POST /graphql HTTP/1.1" 200' in output[0]) is logged
 
 
 def test_the_served_api_creates_and_reads_over_http(server: str) -> None:
