@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -39,6 +40,20 @@ def cpu_seconds(pid: int) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / CLOCK_TICKS
+
+
+def wait_until_idle(pid: int, window: float = 0.5, busy: float = 0.05, limit: float = 60) -> None:
+    """Return once `pid` uses less than `busy` of a core over `window` seconds.
+
+    wrk stops with requests still in flight, and the server finishes them after it
+    has gone: a slow workload's leftovers must not be billed to the next one.
+    """
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if cpu_seconds(pid) - before < busy * window:
+            return
 
 
 def rss_bytes(pid: int) -> int:

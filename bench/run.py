@@ -28,7 +28,7 @@ from sqlalchemy import text
 
 from bench import workloads
 from bench.graphql_floor import floor_ms
-from bench.procstat import PeakRss, cpu_seconds
+from bench.procstat import PeakRss, cpu_seconds, wait_until_idle
 from bench.seed import DEFAULT_URL, seed
 from bench.statements import body_of, count_statements
 from bench.workloads import Workload
@@ -112,6 +112,7 @@ def measure(
         with PeakRss(pid) as rss:
             run = wrk(port, path, durations.measure, warm["requests"])
         cpu = cpu_seconds(pid) - cpu_before
+        wait_until_idle(pid)  # the next workload starts on an idle server
     finally:
         path.unlink()
     requests = max(run["requests"], 1)
@@ -267,6 +268,10 @@ def render(
     )
     lines = []
     for r in results:
+        if r.rps == 0:  # every request outlasted the window: nothing to divide by
+            empty = " |" * 9
+            lines.append(f"| {r.target} | {r.workload} | 0 | no request completed |{empty}")
+            continue
         key = r.workload.split()[0]
         if r.target == "raw limit":
             sql = str(RAW_STATEMENTS[key])
