@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import orjson
@@ -39,6 +40,9 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
     engine = create_async_engine(database_url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        # aiosqlite logs every statement with its bound values at DEBUG: never let
+        # MWALLET_LOG_LEVEL=debug put SQL or secrets into the logs.
+        logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     return engine
 
 
