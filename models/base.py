@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from models.types import UtcDateTime
+from models.types import utc_timestamp
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -31,4 +31,4 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True, sort_order=-2)
-    lastchange: Mapped[datetime] = mapped_column(UtcDateTime(), sort_order=-1)
+    lastchange: Mapped[datetime] = mapped_column(utc_timestamp(), sort_order=-1)

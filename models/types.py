@@ -14,11 +14,11 @@ MONEY_PRECISION = 28
 _QUANTUM = Decimal(1).scaleb(-MONEY_SCALE)
 
 
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware timestamp with microseconds, always returned in UTC.
+class AwareDateTime(TypeDecorator[datetime]):
+    """Timezone-aware timestamp with microseconds, written in UTC; naive values refused.
 
-    SQLite has no timestamp type: values are stored as UTC text with six
-    fractional digits, so equality (the `lastchange` compare-and-set) is exact.
+    On PostgreSQL reads need nothing more: asyncpg returns `timestamptz` as an
+    aware UTC datetime itself, so this type adds no step per row read.
     """
 
     impl = DateTime(timezone=True)
@@ -32,12 +32,27 @@ class UtcDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+
+class UtcDateTime(AwareDateTime):
+    """`AwareDateTime` that also reads values back as aware UTC datetimes.
+
+    SQLite has no timestamp type: values are stored as UTC text with six
+    fractional digits, so equality (the `lastchange` compare-and-set) is exact.
+    """
+
+    cache_ok = True
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None or value.tzinfo is UTC:  # asyncpg already answers in UTC
+        if value is None or value.tzinfo is UTC:
             return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def utc_timestamp() -> TypeEngine[datetime]:
+    """`UtcDateTime`, leaving reads to asyncpg on PostgreSQL (every row has a `lastchange`)."""
+    return UtcDateTime().with_variant(AwareDateTime(), "postgresql")
 
 
 class Money(TypeDecorator[Decimal]):
