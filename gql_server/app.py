@@ -19,10 +19,11 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from gql_server import graphiql
-from gql_server.context import Context
+from gql_server.context import Context, request_loaders
 from gql_server.database import create_engine, create_session_maker
 from gql_server.http_errors import GraphQLErrorsView
 from gql_server.http_protocol import GraphQLOverHTTP
@@ -32,10 +33,10 @@ from gql_server.planner import QueryPlans
 from gql_server.planner.fast_path import PlannedFastPath
 from gql_server.schema import create_schema
 from gql_server.settings import Settings
-from loaders import create_loaders
 from loaders.reconnect import on_a_live_connection
 
 HEALTH_TIMEOUT_SECONDS = 5.0
+REQUEST_LOADERS = "mwallet_loaders"
 # Concurrent nested queries keep many young objects alive at once: with the default
 # (700, 10, 10) the collector rescanned them all dozens of times per second.
 GC_THRESHOLDS = (5_000, 20, 100)
@@ -57,12 +58,21 @@ class GraphQLApp(PersistedOperations, GraphQLOverHTTP, GraphQLErrorsView):
         except orjson.JSONEncodeError:
             return super().encode_json(data)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:  # also when the client went away mid-request
+            loaders = scope.get("state", {}).get(REQUEST_LOADERS)
+            if loaders is not None:
+                await loaders.release()
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        session_maker = request.app.state.session_maker
         assert isinstance(request, Request)  # no subscriptions: HTTP only
-        return Context(request=request, loaders=create_loaders(session_maker))
+        loaders = request_loaders(request.app)
+        setattr(request.state, REQUEST_LOADERS, loaders)  # released by __call__
+        return Context(request=request, loaders=loaders)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql.page()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from starlette.requests import Request
 
-from loaders import Loaders
+from loaders import Loaders, create_loaders
+from loaders.reads import RequestReads
 
 
 @dataclass(frozen=True)
@@ -17,3 +19,9 @@ class Context:
 
 
 Info = strawberry.Info[Context, None]
+
+
+def request_loaders(app: Any) -> Loaders:
+    """Loaders for one HTTP request of `app`, its reads on one connection:
+    the caller must `await loaders.release()` when the request ends."""
+    return create_loaders(app.state.session_maker, RequestReads(app.state.engine))

@@ -9,6 +9,7 @@ from aiodataloader import DataLoader
 
 from loaders.fkey_loader import FkeyLoader, create_fkey_loader
 from loaders.id_loader import IdLoader, SessionMaker, create_id_loader
+from loaders.reads import PooledReads, Reads
 from models import Address, Base, Order, Transaction, User
 
 
@@ -16,24 +17,25 @@ class Loaders:
     """One request's loaders. A point query needs one of them, so none is built
     (with its cache and batch queue) before it is used."""
 
-    def __init__(self, session_maker: SessionMaker) -> None:
+    def __init__(self, session_maker: SessionMaker, reads: Reads | None = None) -> None:
         self.session_maker = session_maker
+        self.reads: Reads = reads or PooledReads(session_maker.kw["bind"])
 
     @cached_property
     def user_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, User)
+        return create_id_loader(self.session_maker, User, self.reads)
 
     @cached_property
     def address_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, Address)
+        return create_id_loader(self.session_maker, Address, self.reads)
 
     @cached_property
     def order_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, Order)
+        return create_id_loader(self.session_maker, Order, self.reads)
 
     @cached_property
     def transaction_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, Transaction)
+        return create_id_loader(self.session_maker, Transaction, self.reads)
 
     @cached_property
     def addresses_by_user_id(self) -> FkeyLoader:
@@ -62,6 +64,11 @@ class Loaders:
         for loader in self.built():
             loader.clear_all()
 
+    async def release(self) -> None:
+        """The request is over: drop its caches and give back its read connection."""
+        self.clear_all()
+        await self.reads.release()
+
     def by_model(self, model: type[Base]) -> IdLoader:
         """The id loader of `model` (generic code follows foreign keys with it)."""
         return self.by_table(model.__tablename__)
@@ -82,6 +89,9 @@ ID_LOADERS = {
 }
 
 
-def create_loaders(session_maker: SessionMaker) -> Loaders:
-    """New loaders, and so a new empty cache, for each request; never share them."""
-    return Loaders(session_maker)
+def create_loaders(session_maker: SessionMaker, reads: Reads | None = None) -> Loaders:
+    """New loaders, and so a new empty cache, for each request; never share them.
+
+    With `RequestReads`, the caller must `await loaders.release()` when the request ends.
+    """
+    return Loaders(session_maker, reads)

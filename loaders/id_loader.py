@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from loaders.clock import next_lastchange, utcnow
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
 from loaders.page_loader import PageLoader
+from loaders.reads import PooledReads, Reads
 from loaders.reconnect import on_a_live_connection
 from models import Base
 
@@ -81,11 +82,14 @@ def rows_by_ids(table: Table, column: Column[Any], dialect: str) -> Select[Any]:
 class IdLoader(DataLoader[int, AnyRow | None]):
     """Rows of one model by id, plus paging, filtering and optimistic writes."""
 
-    def __init__(self, session_maker: SessionMaker, model: type[Base]) -> None:
+    def __init__(
+        self, session_maker: SessionMaker, model: type[Base], reads: Reads | None = None
+    ) -> None:
         super().__init__()
         self.session_maker = session_maker
         self.engine: AsyncEngine = session_maker.kw["bind"]
         self.dialect: str = self.engine.dialect.name
+        self.reads: Reads = reads or PooledReads(self.engine)
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
         self._write_listeners: list[WriteListener] = []
@@ -205,15 +209,8 @@ class IdLoader(DataLoader[int, AnyRow | None]):
     async def fetch(
         self, stmt: Executable, parameters: Mapping[str, Any] | None = None
     ) -> Sequence[AnyRow]:
-        """Reads need no unit of work: one pooled connection per batch, no `AsyncSession`,
-        and no transaction (autocommit saves the BEGIN and ROLLBACK round trips)."""
-
-        async def read() -> Sequence[AnyRow]:
-            async with self.engine.connect() as connection:
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-                return (await connection.execute(stmt, parameters)).all()
-
-        return await on_a_live_connection(read)
+        """Every read of this loader (batches, pages, filters) goes through its `reads`."""
+        return await self.reads.fetch(stmt, parameters)
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
         for row in rows:
@@ -272,6 +269,8 @@ class IdLoader(DataLoader[int, AnyRow | None]):
             listener()
 
 
-def create_id_loader(session_maker: SessionMaker, model: type[Base]) -> IdLoader:
+def create_id_loader(
+    session_maker: SessionMaker, model: type[Base], reads: Reads | None = None
+) -> IdLoader:
     """A fresh loader for one request: its cache must never outlive the request."""
-    return IdLoader(session_maker, model)
+    return IdLoader(session_maker, model, reads)

@@ -129,3 +129,39 @@ async def test_requests_cancelled_mid_mutation_return_their_connections(
                 await http.post("/graphql", json={"query": "{ users(limit: 100) { name } }"})
             ).json()
             assert len(users["data"]["users"]) >= created
+
+
+async def test_reads_finished_or_cancelled_midway_return_their_connections(
+    postgres_url: str, admin: AsyncEngine
+) -> None:
+    app = create_app(Settings(database_url=postgres_url))
+    nested = "{ users(limit: 20) { id addresses { id } orders { id transactions { id } } } }"
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            for n in range(5):
+                payload = {
+                    "query": operation("CreateUser"),
+                    "variables": {"input": {"name": "N", "surname": "S", "email": f"r{n}@x.io"}},
+                }
+                await http.post("/graphql", json=payload)
+            engine: AsyncEngine = app.state.engine
+            # finished: the first reaches the planned path, the second the fast path
+            for _ in range(2):
+                assert (
+                    len(
+                        (await http.post("/graphql", json={"query": nested})).json()["data"][
+                            "users"
+                        ]
+                    )
+                    == 5
+                )
+                assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            # cancelled: the same text (fast path) and new texts (Strawberry's path)
+            for n in range(ROUNDS):
+                query = nested if n % 2 else nested + " " * n
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(random.random() * 0.01):
+                        await http.post("/graphql", json={"query": query})
+            await asyncio.sleep(0.2)
+            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -23,10 +23,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gql_server.context import request_loaders
 from gql_server.http_protocol import GRAPHQL_RESPONSE, JSON, accepts_graphql_response
 from gql_server.middleware import read_body, replay
 from gql_server.planner.extension import QueryPlans
-from loaders import create_loaders
 
 PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
 
@@ -76,10 +76,10 @@ class PlannedFastPath:
         document = self.plans.vetted.get(query)
         if document is None:
             return None
-        loaders = create_loaders(scope["app"].state.session_maker)
+        loaders = request_loaders(scope["app"])
         try:
             return await self.plans.serve(
                 self.schema, document, query, variables, operation_name, loaders
             )
         finally:
-            loaders.clear_all()  # as ReleaseLoaderCaches does: rows freed without the collector
+            await loaders.release()  # rows freed without the collector, connection returned

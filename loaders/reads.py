@@ -1,0 +1,91 @@
+"""Where a request's reads run: a pooled connection per batch, or one for the request.
+
+Reads need no unit of work: no `AsyncSession` and no transaction (autocommit
+saves the BEGIN and ROLLBACK round trips). Checking a connection out of the
+pool and back in costs about as much as a small query, so the server gives each
+request one connection for all its batches (`RequestReads`) and returns it when
+the request ends. Code that cannot promise to end what it starts (scripts,
+tests) keeps the default, a connection per batch (`PooledReads`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import Executable, Row
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from loaders.reconnect import on_a_live_connection
+
+AnyRow = Row[Any]
+Parameters = Mapping[str, Any] | None
+
+
+class Reads(Protocol):
+    async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]: ...
+
+    async def release(self) -> None:
+        """Give back whatever the reads hold; later reads start afresh."""
+
+
+class PooledReads:
+    """Each batch checks a pooled connection out and back in: nothing to release."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        async def read() -> Sequence[AnyRow]:
+            async with self.engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                return (await connection.execute(stmt, parameters)).all()
+
+        return await on_a_live_connection(read)
+
+    async def release(self) -> None:
+        return None
+
+
+class RequestReads:
+    """One pooled connection for every batch of one request, taken by the first and
+    held until `release()`. Batches that run at the same time take turns on it."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._connection: AsyncConnection | None = None
+        self._turn = asyncio.Lock()
+
+    async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        async with self._turn:
+            return await on_a_live_connection(lambda: self._read(stmt, parameters))
+
+    async def release(self) -> None:
+        async with self._turn:
+            await self._close()
+
+    async def _read(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        connection = self._connection or await self._open()
+        try:
+            return (await connection.execute(stmt, parameters)).all()
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                await self._close()  # dead: the next attempt takes a fresh one
+            raise
+
+    async def _open(self) -> AsyncConnection:
+        connection = await self.engine.connect()
+        try:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        return connection
+
+    async def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
