@@ -19,7 +19,13 @@ class Loaders:
 
     def __init__(self, session_maker: SessionMaker, reads: Reads | None = None) -> None:
         self.session_maker = session_maker
-        self.reads: Reads = reads or PooledReads(session_maker.kw["bind"])
+        if reads is not None:
+            self.reads = reads
+
+    @cached_property
+    def reads(self) -> Reads:
+        """Where every loader of the request reads: by default a connection per batch."""
+        return PooledReads(self.session_maker.kw["bind"])
 
     @cached_property
     def user_by_id(self) -> IdLoader:
