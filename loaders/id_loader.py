@@ -244,6 +244,9 @@ class IdLoader(DataLoader[int, AnyRow | None]):
                     raise
                 return result
 
+        # Never hold a read connection while waiting for a write one: requests that
+        # each held one and waited for another could take the whole pool.
+        await self.reads.release()
         try:
             return await on_a_live_connection(transaction)
         except IntegrityError as error:

@@ -209,3 +209,18 @@ async def test_write_waiting_on_a_lock_past_lock_timeout_fails_cleanly(postgres_
         assert read.json()["data"]["user"]["name"] == "N"
         await truncate(served.app.state.engine)
         await admin.dispose()
+
+
+async def test_a_write_that_reads_first_needs_one_connection_at_a_time(postgres_url: str) -> None:
+    limits = DatabaseLimits(pool_size=1, max_overflow=0, pool_timeout_seconds=0.5)
+    async with serving(postgres_url, database=limits) as served:
+        user = (await create_user(served, 1))["data"]["result"]
+        # given: a write whose rules read first (the owner must exist)
+        response = await served.post(
+            operation("CreateAddress"),
+            {"input": {"userId": user["id"], "address": "bc1qonepool", "network": "bitcoin"}},
+        )
+        # then: its read connection went back before the write took one
+        assert response.json()["data"]["result"]["__typename"] == "Address", response.text
+        assert await errors_of(served, USERS) == []
+        await truncate(served.app.state.engine)
