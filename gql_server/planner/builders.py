@@ -42,6 +42,9 @@ def compile_builder(selection: Any, fields: tuple[str, ...], fail: Callable[[str
         elif isinstance(planned, Leaf):
             namespace[f"s{n}"] = planned.serialize
             value = FAST_PATHS.get(planned.serialize, "{s}(v)").format(s=f"s{n}")
+            if planned.enum_names is not None:  # a member's name, else the serializer decides
+                namespace[f"names{n}"] = planned.enum_names
+                value = f"names{n}.get(v) or s{n}(v)"
             lines.append(f"    v = row[{fields.index(planned.attribute)}]")
             if planned.nullable:
                 lines.append(f"    f{n} = None if v is None else {value}")

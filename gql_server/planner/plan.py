@@ -8,7 +8,7 @@ through Strawberry's normal execution instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,12 +27,27 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList, collect_fields
 from graphql.execution.executor import Executor
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 
 from gql_server.planner.builders import Builder
 from gql_server.relations import PLAN_METADATA, Relation, RootLookup
 
 DEFINITION = "strawberry-definition"
+
+
+def enum_names(leaf: GraphQLLeafType) -> dict[Any, str] | None:
+    """Member -> name as Strawberry's enum serializer finds it (first value equal to it)."""
+    if not isinstance(leaf, CustomGraphQLEnumType):
+        return None
+    names: dict[Any, str] = {}
+    members: Iterable[Any] = leaf.wrapped_cls
+    for member in members:
+        for name, value in leaf.values.items():
+            if member.value == value.value:
+                names[member] = name
+                break
+    return names
 
 
 class Unplannable(Exception):
@@ -45,6 +60,8 @@ class Leaf:
     attribute: str
     serialize: Callable[[Any], Any]
     nullable: bool
+    # For an enum: the name its serializer gives each member, looked up instead of searched.
+    enum_names: dict[Any, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +171,7 @@ def plan_field(
     leaf = graphql_field.type.of_type if not nullable else graphql_field.type  # type: ignore[union-attr]
     if strawberry_field.base_resolver is None and is_leaf_type(leaf):
         assert isinstance(leaf, GraphQLLeafType)
-        return Leaf(key, name, leaf.serialize, nullable)
+        return Leaf(key, name, leaf.serialize, nullable, enum_names(leaf))
     step = declared(graphql_field, f"{object_type.name}.{name}")
     if not isinstance(step, Relation):
         raise Unplannable(f"{object_type.name}.{name} has a resolver the planner does not know")
