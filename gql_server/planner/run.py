@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from operator import attrgetter
 from typing import Any
 
 from graphql.execution.executor import Executor
@@ -90,7 +91,7 @@ async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
         *(
             load_each(
                 getattr(loaders, group[0][0].loader),
-                [int(getattr(row, step.parent_key)) for step, row, _ in group],
+                list(map(attrgetter(group[0][0].parent_key), (row for _, row, _ in group))),
             )
             for group in groups
         )
