@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from gql_server import exact_json
 from gql_server.settings import DatabaseLimits
 
 
@@ -56,9 +57,10 @@ def dump_json(value: Any) -> str:
 
 
 def load_json(text: str | bytes) -> Any:
+    """Exact integers of any size; the standard decoder for what orjson refuses."""
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
+        return exact_json.loads(text)
+    except ValueError:
         return json.loads(text)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from gql_server import exact_json
 from gql_server.context import Context
 
 NOT_AN_OPERATION = "expected a JSON object (a GraphQL request), or an array of them"
@@ -50,8 +50,8 @@ class GraphQLErrorsView(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         try:
-            decoded = orjson.loads(data)
-        except orjson.JSONDecodeError:
+            decoded = exact_json.loads(data)
+        except ValueError:
             decoded = decode_leniently(data)
         if isinstance(decoded, list) and all(isinstance(item, dict) for item in decoded):
             return decoded

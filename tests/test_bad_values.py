@@ -286,3 +286,40 @@ async def test_account_key_is_never_returned(gql: GraphQLClient, client: httpx.A
     )
     assert "Cannot query field 'accountKey'" in response.json()["errors"][0]["message"]
     assert_no_leak(response.text)
+
+
+async def test_json_meta_round_trips_exactly_even_beyond_64_bit_integers(
+    client: httpx.AsyncClient, gql: GraphQLClient
+) -> None:
+    user, _ = await user_with_address(gql)
+    order = await gql(operation("CreateOrder"), {"input": {"userId": user["id"], "start": 1.0}})
+    meta = {
+        "big": 123456789012345678901234567890,
+        "negative": -98765432109876543210,
+        "edge": 18446744073709551616,
+        "float": 1.5,
+        "small": 7,
+        "nested": [1, {"digits": "12345678901234567890123"}],
+    }
+    body = json.dumps(
+        {
+            "query": operation("CreateTransaction"),
+            "variables": {
+                "input": {"orderId": order["result"]["id"], "tranxId": "t1", "meta": meta}
+            },
+        }
+    )
+    created = await client.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    transaction_id = created.json()["data"]["result"]["id"]
+    query = f'{{ transaction(id: "{transaction_id}") {{ meta }} }}'
+    # the second read of the same text comes through the planner's fast path
+    reads = [await client.post("/graphql", json={"query": query}) for _ in range(2)]
+
+    # parsed with the standard library: integers stay exact whatever their size
+    assert json.loads(created.text)["data"]["result"]["meta"] == meta
+    for read in reads:
+        assert read.status_code == 200
+        assert json.loads(read.text)["data"]["transaction"]["meta"] == meta
+    assert reads[0].content == reads[1].content

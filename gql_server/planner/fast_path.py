@@ -23,12 +23,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gql_server import exact_json
 from gql_server.context import request_loaders
 from gql_server.http_protocol import GRAPHQL_RESPONSE, JSON, accepts_graphql_response
 from gql_server.middleware import read_body, replay
 from gql_server.planner.extension import QueryPlans
 
 PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
+
+
+def encode(result: dict[str, Any]) -> bytes | None:
+    """orjson, or None for what it refuses (integers beyond 64 bits): the normal path
+    then answers, so the bytes are the ones it would send."""
+    try:
+        return orjson.dumps(result)
+    except orjson.JSONEncodeError:
+        return None
 
 
 class PlannedFastPath:
@@ -48,11 +58,12 @@ class PlannedFastPath:
         if body is None:
             return  # the client went away
         data = await self.served(scope, body)
-        if data is None:
+        encoded = None if data is None else encode({"data": data})
+        if encoded is None:
             await self.app(scope, replay(body, receive), send)
             return
         wanted = GRAPHQL_RESPONSE if accepts_graphql_response(Request(scope)) else JSON
-        await Response(orjson.dumps({"data": data}), media_type=wanted)(scope, receive, send)
+        await Response(encoded, media_type=wanted)(scope, receive, send)
 
     def may_serve(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
@@ -62,8 +73,8 @@ class PlannedFastPath:
 
     async def served(self, scope: Scope, body: bytes) -> dict[str, Any] | None:
         try:
-            request = orjson.loads(body)
-        except orjson.JSONDecodeError:
+            request = exact_json.loads(body)
+        except ValueError:
             return None
         if not isinstance(request, dict) or not request.keys() <= PLAIN_KEYS:
             return None
