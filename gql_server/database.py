@@ -56,12 +56,15 @@ def dump_json(value: Any) -> str:
         return json.dumps(value)
 
 
-def load_json(text: str | bytes) -> Any:
-    """Exact integers of any size; the standard decoder for what orjson refuses."""
-    try:
-        return exact_json.loads(text)
-    except ValueError:
-        return json.loads(text)
+def load_json(text: str) -> Any:
+    """Exact integers of any size (see `exact_json`); the standard decoder for what
+    orjson refuses. Called once per JSON value of every row read, so kept to one call."""
+    if exact_json.LONG_DIGITS.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def server_timeouts(limits: DatabaseLimits) -> dict[str, str]:
