@@ -3,9 +3,10 @@
 Contract (as for every DataLoader): given a list of ids, the batch function
 returns a list of the same length and order, with `None` where no row exists.
 Every id asked for in one tick of the event loop becomes ONE
-`SELECT ... WHERE id IN (...)`. Rows are SQLAlchemy Core rows (cheap to build,
-read by attribute). Each batch reads on its own pooled connection and each write
-runs in its own short transaction, so concurrent batches never share a session.
+`SELECT ... WHERE id = ANY(:ids)` (`IN (...)` on SQLite). Rows are SQLAlchemy Core
+rows (cheap to build, read by attribute). Reads run through the request's `Reads`
+(`loaders/reads.py`), in autocommit; each write runs in its own short transaction,
+so no session is ever shared.
 
 Writes are compare-and-set on `lastchange`: `update` and `delete` touch the row
 only while it still holds the token the caller presents, in one statement.
