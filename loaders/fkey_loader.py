@@ -8,7 +8,7 @@ from typing import Any
 from aiodataloader import DataLoader
 from sqlalchemy.orm import InstrumentedAttribute
 
-from loaders.id_loader import KEYS, AnyRow, IdLoader, SessionMaker, rows_by_ids
+from loaders.id_loader import KEYS, AnyRow, IdLoader, SessionMaker, column_of, rows_by_ids
 from models import Base
 
 
@@ -32,6 +32,7 @@ class FkeyLoader(DataLoader[int, list[AnyRow]]):
         self.session_maker = session_maker
         self.column = table.c[foreign_key.key]
         self.id_loader = id_loader
+        self.parent_of = column_of(id_loader.table, self.column.key)
         self.statement = rows_by_ids(table, self.column, id_loader.dialect)
         id_loader.on_write(self.clear_all)
 
@@ -39,8 +40,9 @@ class FkeyLoader(DataLoader[int, list[AnyRow]]):
         """Load the children of every parent asked for in this tick with one statement."""
         rows = await self.id_loader.fetch(self.statement, {KEYS: keys})
         by_parent: dict[Any, list[AnyRow]] = defaultdict(list)
+        parent_of = self.parent_of
         for row in self.id_loader.prime_rows(rows):
-            by_parent[getattr(row, self.column.key)].append(row)
+            by_parent[parent_of(row)].append(row)
         return [by_parent.get(key, []) for key in keys]
 
 

@@ -18,6 +18,7 @@ from asyncio import Future
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache, cached_property
+from operator import itemgetter
 from typing import Any, NoReturn, TypeVar
 
 from aiodataloader import DataLoader
@@ -64,6 +65,12 @@ class CommitOutcomeUnknown(Exception):
         self.error = error
 
 
+def column_of(table: Table, name: str) -> Callable[[AnyRow], Any]:
+    """Reads column `name` of this table's rows by position: a Row's attribute lookup
+    costs ten times as much, and batches read a key from every row."""
+    return itemgetter(table.c.keys().index(name))
+
+
 @cache
 def rows_by_ids(table: Table, column: Column[Any], dialect: str) -> Select[Any]:
     """`SELECT * FROM table WHERE column IN (:keys) ORDER BY id`, built once per column.
@@ -93,6 +100,7 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self.reads: Reads = reads or PooledReads(self.engine)
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
+        self.id_of = column_of(self.table, "id")
         self._write_listeners: list[WriteListener] = []
         # Rows primed but not yet asked for: a Future is made only on the first load.
         self._primed: dict[int, AnyRow] = {}
@@ -127,7 +135,8 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         """Load every id asked for in this tick with one statement."""
         statement = rows_by_ids(self.table, self.table.c.id, self.dialect)
         rows = await self.fetch(statement, {KEYS: keys})
-        by_id = {row.id: row for row in rows}
+        id_of = self.id_of
+        by_id = {id_of(row): row for row in rows}
         return [by_id.get(key) for key in keys]
 
     async def page(self, skip: int, limit: int, **filters: Any) -> list[AnyRow]:
@@ -214,8 +223,9 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         return await self.reads.fetch(stmt, parameters)
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
+        id_of = self.id_of
         for row in rows:
-            self.prime(row.id, row)
+            self.prime(id_of(row), row)
         return list(rows)
 
     def _conditions(self, filters: Mapping[str, Any]) -> list[ColumnElement[bool]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from graphql.execution.executor import Executor
@@ -91,7 +91,7 @@ async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
         *(
             load_each(
                 getattr(loaders, group[0][0].loader),
-                list(map(attrgetter(group[0][0].parent_key), (row for _, row, _ in group))),
+                list(map(key_reader(group), (row for _, row, _ in group))),
             )
             for group in groups
         )
@@ -112,6 +112,12 @@ async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
                     built = shared[id(result)] = build(step.selection, result, next_level)
                 out[step.key] = built
     return next_level
+
+
+def key_reader(group: Pending) -> Any:
+    """The parent key of a group's rows (one table), read by position: cheaper than by name."""
+    step, row, _ = group[0]
+    return itemgetter(row._fields.index(step.parent_key))
 
 
 async def load_each(loader: Any, keys: list[int]) -> list[Any]:
