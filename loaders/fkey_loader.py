@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from aiodataloader import DataLoader
 from sqlalchemy.orm import InstrumentedAttribute
 
 from loaders.id_loader import KEYS, AnyRow, IdLoader, SessionMaker, column_of, rows_by_ids
+from loaders.level_loader import LevelLoader
 from models import Base
 
 
-class FkeyLoader(DataLoader[int, list[AnyRow]]):
+class FkeyLoader(LevelLoader[list[AnyRow]]):
     """Children of each parent, ordered by id (`[]` for a parent with none).
 
     Children are primed into their id loader, so a later `load(child_id)`

@@ -14,14 +14,12 @@ only while it still holds the token the caller presents, in one statement.
 
 from __future__ import annotations
 
-from asyncio import Future
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache, cached_property
 from operator import itemgetter
 from typing import Any, NoReturn, TypeVar
 
-from aiodataloader import DataLoader
 from sqlalchemy import (
     ARRAY,
     BindParameter,
@@ -43,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from loaders.clock import next_lastchange, utcnow
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
+from loaders.level_loader import LevelLoader
 from loaders.page_loader import PageLoader
 from loaders.reads import PooledReads, Reads
 from loaders.reconnect import on_a_live_connection
@@ -87,7 +86,7 @@ def rows_by_ids(table: Table, column: Column[Any], dialect: str) -> Select[Any]:
     return select(table).where(column.in_(keys)).order_by(table.c.id)
 
 
-class IdLoader(DataLoader[int, AnyRow | None]):
+class IdLoader(LevelLoader[AnyRow | None]):
     """Rows of one model by id, plus paging, filtering and optimistic writes."""
 
     def __init__(
@@ -102,8 +101,6 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         self.table: Table = model.__table__  # type: ignore[assignment]
         self.id_of = column_of(self.table, "id")
         self._write_listeners: list[WriteListener] = []
-        # Rows primed but not yet asked for: a Future is made only on the first load.
-        self._primed: dict[int, AnyRow] = {}
 
     @cached_property
     def _pages(self) -> PageLoader:
@@ -114,22 +111,12 @@ class IdLoader(DataLoader[int, AnyRow | None]):
         if "_pages" in vars(self):
             self._pages.clear_all()
 
-    def load(self, key: int) -> Future[AnyRow | None]:
-        primed = self._primed.pop(key, None)
-        if primed is not None and key not in self._cache:
-            super().prime(key, primed)
-        return super().load(key)
-
     def prime(self, key: int, value: AnyRow | None) -> IdLoader:
         """Like DataLoader.prime (never overwrites), without a Future per row:
         pages and to-many batches prime thousands of rows that are never loaded by id."""
         if key not in self._cache and value is not None:
             self._primed.setdefault(key, value)
         return self
-
-    def clear(self, key: int) -> IdLoader:
-        self._primed.pop(key, None)
-        return super().clear(key)
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
@@ -209,8 +196,8 @@ class IdLoader(DataLoader[int, AnyRow | None]):
 
     def clear_all(self) -> IdLoader:
         self._forget_pages()
-        self._primed.clear()
-        return super().clear_all()
+        super().clear_all()
+        return self
 
     def on_write(self, listener: WriteListener) -> None:
         """Call `listener` after every successful write (loaders that cache by parent)."""

@@ -151,9 +151,11 @@ class StatementCounter:
 
     def __init__(self) -> None:
         self.statements: list[str] = []
+        self.parameters: list[Any] = []
 
     def __call__(self, *args: Any) -> None:
         self.statements.append(args[2])
+        self.parameters.append(args[3])
 
     @property
     def count(self) -> int:
@@ -161,6 +163,7 @@ class StatementCounter:
 
     def reset(self) -> None:
         self.statements.clear()
+        self.parameters.clear()
 
 
 @pytest.fixture

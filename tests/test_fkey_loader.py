@@ -56,3 +56,23 @@ async def test_a_write_of_a_child_refreshes_its_parents_list(loaders: Loaders) -
         first.id,
         second.id,
     ]
+
+
+async def test_a_whole_level_of_parents_is_one_statement_cached_until_a_write(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    owner, other, empty = [await make_user(loaders) for _ in range(3)]
+    mine = [(await make_address(loaders, owner.id, network=f"n{k}")).id for k in range(2)]
+    theirs = (await make_address(loaders, other.id)).id
+    request = create_loaders(loaders.session_maker)
+    sql.reset()
+
+    groups = await request.addresses_by_user_id.load_all([owner.id, empty.id, other.id])
+    again = await request.addresses_by_user_id.load(owner.id)
+    assert sql.count == 1
+    await request.address_by_id.insert({"user_id": owner.id, "address": "a", "network": "n"})
+    after_write = await request.addresses_by_user_id.load(owner.id)
+
+    assert [[row.id for row in group] for group in groups] == [mine, [], [theirs]]
+    assert again is groups[0]
+    assert len(after_write) == 3  # the write dropped the cached children

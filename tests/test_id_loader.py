@@ -222,3 +222,38 @@ async def test_an_insert_the_database_refuses_raises_and_writes_nothing(loaders:
     assert [row.id for row in await loaders.user_by_id.filter_by(email="taken@example.com")] == [
         user.id
     ]
+
+
+async def test_a_whole_level_of_keys_is_one_statement_and_stays_cached(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    users = [await make_user(loaders) for _ in range(5)]
+    reader = create_loaders(loaders.session_maker).user_by_id  # the next request
+    wanted = [users[3].id, 999_999, users[0].id]
+    sql.reset()
+
+    rows = await reader.load_all(wanted)
+    again = await reader.load(users[3].id)
+
+    assert [row and row.id for row in rows] == [users[3].id, None, users[0].id]
+    assert sql.count == 1
+    assert again is rows[0]
+
+
+async def test_a_level_reads_only_the_keys_not_cached_yet(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    users = [await make_user(loaders) for _ in range(4)]
+    reader = create_loaders(loaders.session_maker).user_by_id
+    await reader.load_many([users[0].id, users[1].id])
+    sql.reset()
+
+    cached = await reader.load_all([users[1].id, users[0].id])
+    assert sql.count == 0
+    rows = await reader.load_all([user.id for user in users])
+
+    assert [row.id for row in cached] == [users[1].id, users[0].id]
+    assert [row and row.id for row in rows] == [user.id for user in users]
+    assert sql.count == 1
+    sent = {int(n) for n in re.findall(r"\d+", repr(sql.parameters[0]))}
+    assert sent == {users[2].id, users[3].id}

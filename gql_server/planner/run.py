@@ -82,52 +82,53 @@ def build(selection: Selection, row: AnyRow, pending: Pending) -> dict[str, Any]
 
 
 async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
-    """Load every relationship of this level, each loader batched across all rows."""
-    by_step: dict[int, list[tuple[Step, AnyRow, dict[str, Any]]]] = defaultdict(list)
+    """Load every relationship of this level: ONE batch per loader, whatever the number
+    of rows and of fields that use it, and no Future per key (`LevelLoader.load_all`)."""
+    by_loader: dict[str, Pending] = defaultdict(list)
     for item in pending:
-        by_step[id(item[0])].append(item)
-    groups = list(by_step.values())
+        by_loader[item[0].loader].append(item)
+    groups = list(by_loader.items())
+    keys = [parent_keys(group) for _, group in groups]
+    distinct = [list(dict.fromkeys(group_keys)) for group_keys in keys]
     loaded = await asyncio.gather(
         *(
-            load_each(
-                getattr(loaders, group[0][0].loader),
-                list(map(key_reader(group), (row for _, row, _ in group))),
-            )
-            for group in groups
+            getattr(loaders, name).load_all(group_distinct)
+            for (name, _), group_distinct in zip(groups, distinct, strict=True)
         )
     )
     next_level: Pending = []
-    for group, results in zip(groups, loaded, strict=True):
-        # A parent reached from many rows (the order of 4 transactions) is built once
-        # and shared: the same bytes, and its own relations are loaded once.
-        shared: dict[int, dict[str, Any]] = {}
-        for (step, _, out), result in zip(group, results, strict=True):
+    for (_, group), group_keys, group_distinct, values in zip(
+        groups, keys, distinct, loaded, strict=True
+    ):
+        by_key = dict(zip(group_distinct, values, strict=True))
+        # A parent reached from many rows (the order of 4 transactions) is built once per
+        # field and shared: the same bytes, and its own relations are loaded once.
+        shared: dict[tuple[int, int], dict[str, Any]] = {}
+        for (step, _, out), key in zip(group, group_keys, strict=True):
+            result = by_key[key]
             if step.many:
                 out[step.key] = [build(step.selection, child, next_level) for child in result]
             elif result is None:
                 out[step.key] = None if step.nullable else fail("null relation")
             else:
-                built = shared.get(id(result))
+                built = shared.get((id(step), id(result)))
                 if built is None:
-                    built = shared[id(result)] = build(step.selection, result, next_level)
+                    built = build(step.selection, result, next_level)
+                    shared[(id(step), id(result))] = built
                 out[step.key] = built
     return next_level
 
 
-def key_reader(group: Pending) -> Any:
-    """The parent key of a group's rows (one table), read by position: cheaper than by name."""
-    step, row, _ = group[0]
-    return itemgetter(row._fields.index(step.parent_key))
-
-
-async def load_each(loader: Any, keys: list[int]) -> list[Any]:
-    """`loader.load_many(keys)`, asking once per distinct key (repeats are common here)."""
-    distinct = list(dict.fromkeys(keys))
-    results = await loader.load_many(distinct)
-    if len(distinct) == len(keys):
-        return list(results)
-    by_key = dict(zip(distinct, results, strict=True))
-    return [by_key[key] for key in keys]
+def parent_keys(group: Pending) -> list[Any]:
+    """Each row's key for its step, read by position (cheaper than by name)."""
+    readers: dict[int, Any] = {}
+    keys = []
+    for step, row, _ in group:
+        read = readers.get(id(step))
+        if read is None:
+            read = readers[id(step)] = itemgetter(row._fields.index(step.parent_key))
+        keys.append(read(row))
+    return keys
 
 
 def fail(reason: str) -> Any:

@@ -1,0 +1,59 @@
+"""A DataLoader that can also take a whole level of keys at once, without a Future per key.
+
+`load_many` makes a Future, a cache entry and a callback for every key. The query
+planner already holds all the keys of a level before it asks, so `load_all` serves
+them from the cache where it can and reads the rest with ONE batch, keeping the
+values for later `load`s of this request.
+"""
+
+from __future__ import annotations
+
+from asyncio import Future
+from typing import Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+
+V = TypeVar("V")
+
+
+class LevelLoader(DataLoader[int, V], Generic[V]):
+    def __init__(self) -> None:
+        super().__init__()
+        # Values known but not yet asked for by `load`: a Future is made only then.
+        self._primed: dict[int, V] = {}
+
+    def load(self, key: int) -> Future[V]:
+        primed = self._primed.pop(key, None)
+        if primed is not None and key not in self._cache:
+            super().prime(key, primed)
+        return super().load(key)
+
+    def clear(self, key: int) -> Any:
+        self._primed.pop(key, None)
+        return super().clear(key)
+
+    def clear_all(self) -> Any:
+        self._primed.clear()
+        return super().clear_all()
+
+    async def load_all(self, keys: list[int]) -> list[V]:
+        """The values of distinct `keys`, in order: cached ones as they are, the rest
+        with one call of the batch function."""
+        found: dict[int, V] = {}
+        waiting: list[tuple[int, Future[V]]] = []
+        missing: list[int] = []
+        for key in keys:
+            future = self._cache.get(key)
+            if future is not None:
+                waiting.append((key, future))
+            elif key in self._primed:
+                found[key] = self._primed[key]
+            else:
+                missing.append(key)
+        if missing:
+            values = await self.batch_load_fn(missing)
+            for key, value in zip(missing, values, strict=True):
+                found[key] = self._primed[key] = value
+        for key, future in waiting:
+            found[key] = await future
+        return [found[key] for key in keys]
