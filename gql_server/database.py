@@ -29,7 +29,7 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
         "hide_parameters": True,
         "pool_pre_ping": False,  # dead connections are replaced on failure (loaders/reconnect.py)
         "json_serializer": dump_json,
-        "json_deserializer": load_json,
+        "json_deserializer": exact_json.loads,
     }
     if limits is not None and database_url.startswith("postgresql"):
         options.update(
@@ -54,17 +54,6 @@ def dump_json(value: Any) -> str:
         return orjson.dumps(value).decode()
     except orjson.JSONEncodeError:
         return json.dumps(value)
-
-
-def load_json(text: str) -> Any:
-    """Exact integers of any size (see `exact_json`); the standard decoder for what
-    orjson refuses. Called once per JSON value of every row read, so kept to one call."""
-    if exact_json.LONG_DIGITS.search(text) is None:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(text)
 
 
 def server_timeouts(limits: DatabaseLimits) -> dict[str, str]:

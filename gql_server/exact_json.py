@@ -1,9 +1,11 @@
-"""JSON read with orjson, with the standard library's exact integers.
+"""JSON read with orjson's speed and the standard library's exactness and reach.
 
 orjson reads an integer beyond 64 bits as a float (123456789012345678901234567890
-becomes 1.2345678901234568e+29). Text with a run of 19 or more digits may hold
-one, so it goes to the standard decoder, which keeps every digit; everything else
-takes orjson's fast path. Both raise a `ValueError` for text that is not JSON.
+becomes 1.2345678901234568e+29), so text with a run of 19 or more digits, which may
+hold one, goes to the standard decoder: it keeps every digit. So does what orjson
+refuses but JSON allows (a lone surrogate escape such as "\\ud800"), so validation
+can name the field it arrived in. Request bodies and JSON columns are both read
+here; anything that is not JSON, or nests too deep to read, is a `ValueError`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ LONG_DIGITS_IN_BYTES = re.compile(rb"\d{19}")
 
 def loads(data: str | bytes) -> Any:
     long_digits = LONG_DIGITS if isinstance(data, str) else LONG_DIGITS_IN_BYTES
-    if long_digits.search(data):  # type: ignore[arg-type]
+    if long_digits.search(data) is None:  # type: ignore[arg-type]
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    try:
         return json.loads(data)
-    return orjson.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None

@@ -7,7 +7,6 @@ body nested 100,000 deep would exhaust the JSON decoder's recursion.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cross_web import HTTPException
@@ -28,15 +27,6 @@ def graphql_error_response(
     return JSONResponse({"errors": [{"message": message}]}, status_code, headers=headers)
 
 
-def decode_leniently(data: str | bytes) -> object:
-    """The standard decoder, for what orjson refuses but JSON allows (a lone surrogate
-    escape such as "\\ud800"), so validation can name the field it arrived in."""
-    try:
-        return json.loads(data)
-    except (RecursionError, ValueError):
-        raise HTTPException(400, "Unable to parse request body as JSON") from None
-
-
 class GraphQLErrorsView(GraphQL[Context, None]):
     """Strawberry's ASGI view with request errors shaped as GraphQL errors."""
 
@@ -52,7 +42,7 @@ class GraphQLErrorsView(GraphQL[Context, None]):
         try:
             decoded = exact_json.loads(data)
         except ValueError:
-            decoded = decode_leniently(data)
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
         if isinstance(decoded, list) and all(isinstance(item, dict) for item in decoded):
             return decoded
         if not isinstance(decoded, dict):

@@ -162,6 +162,8 @@ async def test_body_within_the_limit_is_served(client: httpx.AsyncClient) -> Non
 MALFORMED = [
     pytest.param(b"[" * 100_000, "application/json", id="deeply-nested-array"),
     pytest.param(b"{" * 100_000, "application/json", id="deeply-nested-object"),
+    # a run of 19+ digits sends the body to the standard decoder (exact big integers)
+    pytest.param(b"[" * 100_000 + b"12345678901234567890", "application/json", id="deep-long-int"),
     pytest.param(b"42", "application/json", id="number"),
     pytest.param(b"null", "application/json", id="null"),
     pytest.param(b'"x"', "application/json", id="string"),
@@ -186,6 +188,19 @@ async def test_malformed_body_gets_400_with_a_graphql_error(
     assert isinstance(errors[0]["message"], str) and errors[0]["message"]
     assert "Traceback" not in response.text
     assert sql.count == 0
+
+
+async def test_malformed_bodies_get_400_once_a_document_is_vetted_too(
+    database_url: str,
+) -> None:
+    async with serving(database_url) as served:
+        await served.post("{ users { id } }")  # vetted: plain requests now try the fast path
+        for param in MALFORMED[:3]:
+            body, content_type = param.values
+            response = await served.http.post(
+                "/graphql", content=body, headers={"content-type": content_type}
+            )
+            assert response.status_code == 400, (param.id, response.text)
 
 
 async def test_batched_operations_are_refused_by_default(
