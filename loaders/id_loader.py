@@ -43,7 +43,7 @@ from loaders.clock import next_lastchange, utcnow
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
 from loaders.level_loader import LevelLoader
 from loaders.page_loader import PageLoader
-from loaders.reads import PooledReads, Reads
+from loaders.reads import Reads
 from loaders.reconnect import on_a_live_connection
 from models import Base
 
@@ -89,14 +89,12 @@ def rows_by_ids(table: Table, column: Column[Any], dialect: str) -> Select[Any]:
 class IdLoader(LevelLoader[AnyRow | None]):
     """Rows of one model by id, plus paging, filtering and optimistic writes."""
 
-    def __init__(
-        self, session_maker: SessionMaker, model: type[Base], reads: Reads | None = None
-    ) -> None:
+    def __init__(self, session_maker: SessionMaker, model: type[Base], reads: Reads) -> None:
         super().__init__()
         self.session_maker = session_maker
         self.engine: AsyncEngine = session_maker.kw["bind"]
         self.dialect: str = self.engine.dialect.name
-        self.reads: Reads = reads or PooledReads(self.engine)
+        self.reads = reads
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
         self.id_of = column_of(self.table, "id")
@@ -270,8 +268,6 @@ class IdLoader(LevelLoader[AnyRow | None]):
             listener()
 
 
-def create_id_loader(
-    session_maker: SessionMaker, model: type[Base], reads: Reads | None = None
-) -> IdLoader:
+def create_id_loader(session_maker: SessionMaker, model: type[Base], reads: Reads) -> IdLoader:
     """A fresh loader for one request: its cache must never outlive the request."""
     return IdLoader(session_maker, model, reads)

@@ -38,12 +38,11 @@ class PooledReads:
         self.engine = engine
 
     async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
-        async def read() -> Sequence[AnyRow]:
-            async with self.engine.connect() as connection:
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-                return (await connection.execute(stmt, parameters)).all()
-
-        return await on_a_live_connection(read)
+        reads = RequestReads(self.engine)  # a "request" of one batch
+        try:
+            return await reads.fetch(stmt, parameters)
+        finally:
+            await reads.release()
 
     async def release(self) -> None:
         return None
