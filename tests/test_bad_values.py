@@ -7,11 +7,14 @@ import base64
 import json
 import logging
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from gql_server.database import create_engine
 from tests.conftest import GraphQLClient, operation
 
 ACCOUNT_KEY = b"very-secret-account-key-material"
@@ -323,3 +326,18 @@ async def test_json_meta_round_trips_exactly_even_beyond_64_bit_integers(
         assert read.status_code == 200
         assert json.loads(read.text)["data"]["transaction"]["meta"] == meta
     assert reads[0].content == reads[1].content
+
+
+async def test_the_sqlite_driver_logs_no_statement_even_at_debug(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    logging.getLogger("aiosqlite").setLevel(logging.NOTSET)  # as a fresh process has it
+    caplog.set_level(logging.DEBUG)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'logged.db'}")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 'a-secret-value'"))
+    finally:
+        await engine.dispose()
+
+    assert "a-secret-value" not in caplog.text
