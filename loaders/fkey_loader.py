@@ -12,7 +12,7 @@ from loaders.level_loader import LevelLoader
 from models import Base
 
 
-class FkeyLoader(LevelLoader[list[AnyRow]]):
+class FkeyLoader(LevelLoader[int, list[AnyRow]]):
     """Children of each parent, ordered by id (`[]` for a parent with none).
 
     Children are primed into their id loader, so a later `load(child_id)`

@@ -9,26 +9,28 @@ values for later `load`s of this request.
 from __future__ import annotations
 
 from asyncio import Future
+from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class LevelLoader(DataLoader[int, V], Generic[V]):
+class LevelLoader(DataLoader[K, V], Generic[K, V]):
     def __init__(self) -> None:
         super().__init__()
         # Values known but not yet asked for by `load`: a Future is made only then.
-        self._primed: dict[int, V] = {}
+        self._primed: dict[K, V] = {}
 
-    def load(self, key: int) -> Future[V]:
+    def load(self, key: K) -> Future[V]:
         primed = self._primed.pop(key, None)
         if primed is not None and key not in self._cache:
             super().prime(key, primed)
         return super().load(key)
 
-    def clear(self, key: int) -> Any:
+    def clear(self, key: K) -> Any:
         self._primed.pop(key, None)
         return super().clear(key)
 
@@ -36,12 +38,12 @@ class LevelLoader(DataLoader[int, V], Generic[V]):
         self._primed.clear()
         return super().clear_all()
 
-    async def load_all(self, keys: list[int]) -> list[V]:
+    async def load_all(self, keys: list[K]) -> list[V]:
         """The values of distinct `keys`, in order: cached ones as they are, the rest
         with one call of the batch function."""
-        found: dict[int, V] = {}
-        waiting: list[tuple[int, Future[V]]] = []
-        missing: list[int] = []
+        found: dict[K, V] = {}
+        waiting: list[tuple[K, Future[V]]] = []
+        missing: list[K] = []
         for key in keys:
             future = self._cache.get(key)
             if future is not None:

@@ -10,31 +10,49 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
-from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, Executable, Row, Table, select
+from sqlalchemy import Executable, Row, Select, Table, bindparam, select
+
+from loaders.level_loader import LevelLoader
 
 AnyRow = Row[Any]
 
 Filters = tuple[tuple[str, Any], ...]
 PageKey = tuple[Filters, int, int]  # (filters, skip, limit)
-Fetch = Callable[[Executable], Any]
+Fetch = Callable[[Executable, dict[str, Any]], Any]
+FilterShape = tuple[tuple[str, bool], ...]  # (column, value is null) per filter
+OFFSET, LIMIT = "page_offset", "page_limit"
 
 
-class PageLoader(DataLoader[PageKey, list[AnyRow]]):
+@lru_cache(maxsize=256)
+def page_statement(table: Table, shape: FilterShape) -> Select[Any]:
+    """`SELECT * ... WHERE filters ORDER BY id OFFSET :page_offset LIMIT :page_limit`,
+    built (and keyed by SQLAlchemy's statement cache) once per table and filter shape.
+    A null filter is `IS NULL`, as `column == None` renders it; the others are bound."""
+    conditions = [
+        table.c[name].is_(None)
+        if null
+        else table.c[name] == bindparam(f"where_{name}", type_=table.c[name].type)
+        for name, null in shape
+    ]
+    return (
+        select(table)
+        .where(*conditions)
+        .order_by(table.c.id)
+        .offset(bindparam(OFFSET))
+        .limit(bindparam(LIMIT))
+    )
+
+
+class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
     """Rows by `(filters, skip, limit)`, ordered by id; built and cleared by an `IdLoader`."""
 
-    def __init__(
-        self,
-        table: Table,
-        fetch: Fetch,
-        conditions: Callable[[dict[str, Any]], list[ColumnElement[bool]]],
-    ) -> None:
+    def __init__(self, table: Table, fetch: Fetch) -> None:
         super().__init__()
         self.table = table
         self.fetch = fetch
-        self.conditions = conditions
 
     async def batch_load_fn(self, keys: list[PageKey]) -> list[list[AnyRow]]:
         """One range read per filter and run of adjacent pages; each page is a slice of it."""
@@ -43,15 +61,13 @@ class PageLoader(DataLoader[PageKey, list[AnyRow]]):
             by_filters[key[0]].append(key)
         pages: dict[PageKey, list[AnyRow]] = {}
         for filters, group in by_filters.items():
+            shape = tuple((name, value is None) for name, value in filters)
+            values = {f"where_{name}": value for name, value in filters if value is not None}
             for start, end, members in runs(group):
-                stmt = (
-                    select(self.table)
-                    .where(*self.conditions(dict(filters)))
-                    .order_by(self.table.c.id)
-                    .offset(start)
-                    .limit(end - start)
+                stmt = page_statement(self.table, shape)
+                rows: Sequence[AnyRow] = await self.fetch(
+                    stmt, {**values, OFFSET: start, LIMIT: end - start}
                 )
-                rows: Sequence[AnyRow] = await self.fetch(stmt)
                 for key in members:
                     _, skip, limit = key
                     pages[key] = list(rows[skip - start : skip - start + limit])

@@ -7,7 +7,7 @@ import asyncio
 from loaders import Loaders, create_loaders
 from loaders.page_loader import runs
 from tests.conftest import StatementCounter
-from tests.factories import make_user
+from tests.factories import make_order, make_user
 
 
 def test_touching_and_overlapping_pages_form_one_run_and_a_gap_starts_another() -> None:
@@ -67,3 +67,55 @@ async def test_a_write_drops_cached_pages(loaders: Loaders, sql: StatementCounte
     # then
     assert (len(before), len(after)) == (1, 2)
     assert sql.count == 1
+
+
+async def test_pages_at_once_are_one_statement_and_then_come_from_the_cache(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    # given
+    users = [await make_user(loaders) for _ in range(5)]
+    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id
+    keys = [reader.page_key(0, 2, {}), reader.page_key(2, 3, {})]
+    sql.reset()
+    # when
+    first, second = await reader.pages(keys)
+    again = await reader.pages(keys[1:])
+    by_id = await reader.load_all([users[3].id])
+    # then: one range read; the page again and its rows by id cost nothing
+    assert [row.id for row in first] == [users[0].id, users[1].id]
+    assert [row.id for row in second] == [user.id for user in users[2:5]]
+    assert again == [second]
+    assert by_id == [second[1]]
+    assert sql.count == 1, sql.statements
+
+
+async def test_every_page_of_one_filter_shape_is_one_sql_text(
+    loaders: Loaders, sql: StatementCounter
+) -> None:
+    # given
+    users = [await make_user(loaders) for _ in range(4)]
+    sql.reset()
+    # when: pages of other sizes, offsets and filter values, in separate requests
+    for skip, limit, user in [(0, 1, users[0]), (1, 3, users[1]), (2, 50, users[3])]:
+        reader = create_loaders(loaders.user_by_id.session_maker).user_by_id
+        assert [row.id for row in await reader.page(skip, limit)] == [
+            u.id for u in users[skip : skip + limit]
+        ]
+        assert [row.id for row in await reader.page(0, 5, email=user.email)] == [user.id]
+    # then: the database sees two texts (no filter, an email), never one per value
+    assert sql.count == 6
+    assert len(set(sql.statements)) == 2, sql.statements
+
+
+async def test_a_null_filter_matches_rows_where_the_column_is_null(
+    loaders: Loaders,
+) -> None:
+    # given: orders with and without a memo
+    user = await make_user(loaders)
+    kept = await make_order(loaders, user.id, memo=None)
+    await make_order(loaders, user.id, memo="lunch")
+    reader = create_loaders(loaders.user_by_id.session_maker).order_by_id
+    # when
+    page = await reader.page(0, 10, memo=None)
+    # then: `IS NULL`, not `= NULL` (which matches nothing)
+    assert [row.id for row in page] == [kept.id]
