@@ -33,11 +33,15 @@ async def fetch_filtered_page(
     loader: IdLoader, skip: int, limit: int, given: dict[str, Any]
 ) -> Any:
     """A page of rows; `given` maps column names to the values to match."""
+    check_page(skip, limit)
+    return await loader.page(skip, limit, **filters(loader, given))
+
+
+def check_page(skip: int, limit: int) -> None:
     if not 0 <= limit <= MAX_LIMIT:
         raise BadRequest(f"limit must be between 0 and {MAX_LIMIT}, got {limit}")
     if skip < 0:
         raise BadRequest(f"skip must not be negative, got {skip}")
-    return await loader.page(skip, limit, **filters(loader, given))
 
 
 def filters(loader: IdLoader, given: dict[str, Any]) -> dict[str, Any]:

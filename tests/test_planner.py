@@ -179,6 +179,16 @@ async def test_the_nested_page_is_planned_with_four_statements(both: Both, walle
     assert both.planned_sql.count == 4
 
 
+async def test_root_lookups_are_batched_per_loader_as_field_by_field(
+    both: Both, wallet: Loaders
+) -> None:
+    body = await both.same(DOCUMENTS["many_roots"], {"id": "3"})
+
+    # users 1, 3 and 999999 in one read, the address in another, both pages in a third
+    assert body["data"]["missing"] is None
+    assert both.planned_sql.count == both.plain_sql.count == 3
+
+
 async def test_changing_a_skip_variable_changes_the_plan(both: Both, wallet: Loaders) -> None:
     query = 'query($s: Boolean!) { user(id: "2") { id email @skip(if: $s) } }'
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from graphql import GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLString
 
-Builder = Callable[[Any, list[Any]], dict[str, Any]]
+# (row, pending) -> the response object; relations are filed in `pending` under their step
+Builder = Callable[[Any, dict[Any, list[Any]]], dict[str, Any]]
 
 # serializer -> expression for a value `v` whose result is known without calling it
 FAST_PATHS: dict[Any, str] = {
@@ -43,8 +44,10 @@ def compile_builder(selection: Any, fields: tuple[str, ...], fail: Callable[[str
             namespace[f"s{n}"] = planned.serialize
             value = FAST_PATHS.get(planned.serialize, "{s}(v)").format(s=f"s{n}")
             if planned.enum_names is not None:  # a member's name, else the serializer decides
-                namespace[f"names{n}"] = planned.enum_names
-                value = f"names{n}.get(v) or s{n}(v)"
+                # by identity: members are singletons, and an Enum's __hash__ is Python code
+                names = {id(member): name for member, name in planned.enum_names.items()}
+                namespace[f"names{n}"] = names
+                value = f"names{n}.get(id(v)) or s{n}(v)"
             lines.append(f"    v = row[{fields.index(planned.attribute)}]")
             if planned.nullable:
                 lines.append(f"    f{n} = None if v is None else {value}")
@@ -58,7 +61,7 @@ def compile_builder(selection: Any, fields: tuple[str, ...], fail: Callable[[str
             entries.append(f"{key}: None")
             steps.append((f"step{n}", key))
     lines.append(f"    out = {{{', '.join(entries)}}}")
-    lines.extend(f"    pending.append(({step}, row, out))" for step, _ in steps)
+    lines.extend(f"    pending[{step}].append((row, out))" for step, _ in steps)
     lines.append("    return out")
     exec(compile("\n".join(lines), f"<plan {id(selection)}>", "exec"), namespace)
     built: Builder = namespace["build"]

@@ -70,9 +70,10 @@ class TypeName:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Step:
-    """A relationship: load children (or a parent) of every row of a level at once."""
+    """A relationship: load children (or a parent) of every row of a level at once.
+    Compared and hashed by identity: a run files the rows waiting for it under it."""
 
     key: str
     loader: str

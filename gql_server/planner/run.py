@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql.execution.executor import Executor
 from graphql.execution.values import get_argument_values
 
 from gql_server.planner.builders import compile_builder
 from gql_server.planner.plan import Plan, Root, Selection, Step, TypeName
-from gql_server.queries import fetch_filtered_page, fetch_one
-from gql_server.validation import BadRequest
+from gql_server.queries import check_page, filters
+from gql_server.validation import BadRequest, InvalidInput, parse_id
 from loaders import AnyRow, Loaders
+from loaders.page_loader import PageKey
 
-Pending = list[tuple[Step, AnyRow, dict[str, Any]]]
+# Rows whose relation `step` is still to load, and the objects waiting for it, by step.
+Waiting = list[tuple[AnyRow, dict[str, Any]]]
+Pending = dict[Step, Waiting]
+
+
+T = TypeVar("T")
 
 
 class Fallback(Exception):
@@ -30,23 +38,16 @@ class Fallback(Exception):
 
 
 async def run_plan(plan: Plan, loaders: Loaders, executor: Executor) -> dict[str, Any]:
-    roots = [r for r in plan.roots if isinstance(r, Root)]
-    fetched = dict(
-        zip(
-            (r.key for r in roots),
-            await asyncio.gather(*(fetch_root(r, loaders, executor) for r in roots)),
-            strict=True,
-        )
-    )
+    fetched = await fetch_roots([r for r in plan.roots if isinstance(r, Root)], loaders, executor)
     data: dict[str, Any] = {}
-    pending: Pending = []
+    pending: Pending = defaultdict(list)
     for planned in plan.roots:
         if isinstance(planned, TypeName):
             data[planned.key] = planned.name
             continue
         found = fetched[planned.key]
         if planned.lookup.many:
-            data[planned.key] = [build(planned.selection, row, pending) for row in found]
+            data[planned.key] = build_all(planned.selection, found, pending)
         elif found is None:
             data[planned.key] = None if planned.nullable else fail("null root")
         else:
@@ -56,21 +57,53 @@ async def run_plan(plan: Plan, loaders: Loaders, executor: Executor) -> dict[str
     return data
 
 
-async def fetch_root(root: Root, loaders: Loaders, executor: Executor) -> Any:
-    """The same reads (and refusals) as the root resolvers in `queries.py`."""
-    details = root.details[0]
-    arguments = get_argument_values(
-        root.field, details.node, executor.variable_values, details.fragment_variable_values
-    )
-    loader = getattr(loaders, root.lookup.loader)
-    try:
-        if not root.lookup.many:
-            return await fetch_one(loader, arguments["id"])
-        where = arguments.get("where") or {}
-        given = {root.filter_names[name]: value for name, value in where.items()}
-        return await fetch_filtered_page(loader, arguments["skip"], arguments["limit"], given)
-    except BadRequest as refused:
-        raise Fallback(str(refused)) from None
+async def fetch_roots(roots: list[Root], loaders: Loaders, executor: Executor) -> dict[str, Any]:
+    """The same reads (and refusals) as the root resolvers in `queries.py`, batched as
+    theirs are: all point lookups of one loader are ONE `load_all`, and all its pages
+    one `pages` (adjacent ones merged), with no Future or scheduled dispatch per root.
+    A lone read is awaited as it is, without a task."""
+    ids: dict[str, dict[str, int]] = defaultdict(dict)  # loader -> root key -> id
+    pages: dict[str, dict[str, PageKey]] = defaultdict(dict)  # loader -> root key -> page
+    for root in roots:
+        details = root.details[0]
+        arguments = get_argument_values(
+            root.field, details.node, executor.variable_values, details.fragment_variable_values
+        )
+        name = root.lookup.loader
+        try:
+            if not root.lookup.many:
+                ids[name][root.key] = parse_id(arguments["id"])
+                continue
+            skip, limit = arguments["skip"], arguments["limit"]
+            check_page(skip, limit)
+            loader = getattr(loaders, name)
+            where = arguments.get("where") or {}
+            given = {root.filter_names[column]: value for column, value in where.items()}
+            pages[name][root.key] = loader.page_key(skip, limit, filters(loader, given))
+        except (BadRequest, InvalidInput) as refused:
+            raise Fallback(str(refused)) from None
+    reads = [read_all(getattr(loaders, name).load_all, wanted) for name, wanted in ids.items()]
+    reads.extend(read_all(getattr(loaders, name).pages, wanted) for name, wanted in pages.items())
+    found: dict[str, Any] = {}
+    for part in await all_of(reads):
+        found.update(part)
+    return found
+
+
+async def all_of(reads: Sequence[Awaitable[T]]) -> list[T]:
+    """Every result; a lone read is awaited as it is, where `gather` would make a task."""
+    if len(reads) == 1:
+        return [await reads[0]]
+    return list(await asyncio.gather(*reads))
+
+
+async def read_all(
+    read: Callable[[list[Any]], Awaitable[list[Any]]], wanted: dict[str, Any]
+) -> dict[str, Any]:
+    """`read` once for the distinct keys `wanted` by root; each root's value."""
+    distinct = list(dict.fromkeys(wanted.values()))
+    by_key = dict(zip(distinct, await read(distinct), strict=True))
+    return {root: by_key[key] for root, key in wanted.items()}
 
 
 def build(selection: Selection, row: AnyRow, pending: Pending) -> dict[str, Any]:
@@ -81,54 +114,64 @@ def build(selection: Selection, row: AnyRow, pending: Pending) -> dict[str, Any]
     return builder(row, pending)
 
 
+def build_all(selection: Selection, rows: list[AnyRow], pending: Pending) -> list[dict[str, Any]]:
+    """`build` for every row of a list, the builder looked up once."""
+    if not rows:
+        return []
+    builder = selection.builder
+    if builder is None:
+        builder = selection.builder = compile_builder(selection, rows[0]._fields, fail)
+    return [builder(row, pending) for row in rows]
+
+
 async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
     """Load every relationship of this level: ONE batch per loader, whatever the number
     of rows and of fields that use it, and no Future per key (`LevelLoader.load_all`)."""
-    by_loader: dict[str, Pending] = defaultdict(list)
-    for item in pending:
-        by_loader[item[0].loader].append(item)
-    groups = list(by_loader.items())
-    keys = [parent_keys(group) for _, group in groups]
-    distinct = [list(dict.fromkeys(group_keys)) for group_keys in keys]
-    loaded = await asyncio.gather(
-        *(
-            getattr(loaders, name).load_all(group_distinct)
-            for (name, _), group_distinct in zip(groups, distinct, strict=True)
-        )
-    )
-    next_level: Pending = []
-    for (_, group), group_keys, group_distinct, values in zip(
-        groups, keys, distinct, loaded, strict=True
-    ):
-        by_key = dict(zip(group_distinct, values, strict=True))
-        # A parent reached from many rows (the order of 4 transactions) is built once per
-        # field and shared: the same bytes, and its own relations are loaded once.
-        shared: dict[tuple[int, int], dict[str, Any]] = {}
-        for (step, _, out), key in zip(group, group_keys, strict=True):
-            result = by_key[key]
-            if step.many:
-                out[step.key] = [build(step.selection, child, next_level) for child in result]
-            elif result is None:
-                out[step.key] = None if step.nullable else fail("null relation")
-            else:
-                built = shared.get((id(step), id(result)))
-                if built is None:
-                    built = build(step.selection, result, next_level)
-                    shared[(id(step), id(result))] = built
-                out[step.key] = built
+    keys = {step: parent_keys(step, waiting) for step, waiting in pending.items()}
+    by_loader: dict[str, list[Step]] = defaultdict(list)
+    for step in pending:
+        by_loader[step.loader].append(step)
+    distinct = [
+        list(dict.fromkeys(chain.from_iterable(keys[step] for step in steps)))
+        for steps in by_loader.values()
+    ]
+    reads = [
+        getattr(loaders, name).load_all(wanted)
+        for name, wanted in zip(by_loader, distinct, strict=True)
+    ]
+    loaded = await all_of(reads)
+    next_level: Pending = defaultdict(list)
+    for steps, wanted, values in zip(by_loader.values(), distinct, loaded, strict=True):
+        by_key = dict(zip(wanted, values, strict=True))
+        for step in steps:
+            fill(step, pending[step], [by_key[key] for key in keys[step]], next_level)
     return next_level
 
 
-def parent_keys(group: Pending) -> list[Any]:
-    """Each row's key for its step, read by position (cheaper than by name)."""
-    readers: dict[int, Any] = {}
-    keys = []
-    for step, row, _ in group:
-        read = readers.get(id(step))
-        if read is None:
-            read = readers[id(step)] = itemgetter(row._fields.index(step.parent_key))
-        keys.append(read(row))
-    return keys
+def fill(step: Step, waiting: Waiting, results: list[Any], next_level: Pending) -> None:
+    """Put each row's loaded relation, built, into the object waiting for it."""
+    name, selection = step.key, step.selection
+    if step.many:
+        for (_, out), children in zip(waiting, results, strict=True):
+            out[name] = build_all(selection, children, next_level)
+        return
+    # A parent reached from many rows (the order of 4 transactions) is built once per
+    # field and shared: the same bytes, and its own relations are loaded once.
+    shared: dict[int, dict[str, Any]] = {}
+    for (_, out), parent in zip(waiting, results, strict=True):
+        if parent is None:
+            out[name] = None if step.nullable else fail("null relation")
+            continue
+        built = shared.get(id(parent))
+        if built is None:
+            built = shared[id(parent)] = build(selection, parent, next_level)
+        out[name] = built
+
+
+def parent_keys(step: Step, waiting: Waiting) -> list[Any]:
+    """Each waiting row's key for `step`, read by position (cheaper than by name)."""
+    read = itemgetter(waiting[0][0]._fields.index(step.parent_key))
+    return [read(row) for row, _ in waiting]
 
 
 def fail(reason: str) -> Any:
