@@ -216,12 +216,9 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         return await self.reads.fetch(stmt, parameters)
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:
-        """`prime` for each row, inlined: pages and to-many batches prime thousands."""
-        id_of, cache, primed = self.id_of, self._cache, self._primed
+        id_of = self.id_of
         for row in rows:
-            key = id_of(row)
-            if key not in cache:
-                primed.setdefault(key, row)
+            self.prime(id_of(row), row)
         return list(rows)
 
     def _conditions(self, filters: Mapping[str, Any]) -> list[ColumnElement[bool]]:

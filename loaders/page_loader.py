@@ -34,7 +34,7 @@ def page_statement(table: Table, shape: FilterShape) -> Select[Any]:
     conditions = [
         table.c[name].is_(None)
         if null
-        else table.c[name] == bindparam(f"where_{name}", type_=table.c[name].type)
+        else table.c[name] == bindparam(bound(name), type_=table.c[name].type)
         for name, null in shape
     ]
     return (
@@ -44,6 +44,11 @@ def page_statement(table: Table, shape: FilterShape) -> Select[Any]:
         .offset(bindparam(OFFSET))
         .limit(bindparam(LIMIT))
     )
+
+
+def bound(column: str) -> str:
+    """The name of the parameter that carries a filter's value."""
+    return f"where_{column}"
 
 
 class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
@@ -62,9 +67,9 @@ class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
         pages: dict[PageKey, list[AnyRow]] = {}
         for filters, group in by_filters.items():
             shape = tuple((name, value is None) for name, value in filters)
-            values = {f"where_{name}": value for name, value in filters if value is not None}
+            stmt = page_statement(self.table, shape)
+            values = {bound(name): value for name, value in filters if value is not None}
             for start, end, members in runs(group):
-                stmt = page_statement(self.table, shape)
                 rows: Sequence[AnyRow] = await self.fetch(
                     stmt, {**values, OFFSET: start, LIMIT: end - start}
                 )

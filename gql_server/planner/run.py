@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from graphql.execution.executor import Executor
 from graphql.execution.values import get_argument_values
 
-from gql_server.planner.builders import compile_builder
+from gql_server.planner.builders import Builder, compile_builder
 from gql_server.planner.plan import Plan, Root, Selection, Step, TypeName
 from gql_server.queries import check_page, filters
 from gql_server.validation import BadRequest, InvalidInput, parse_id
@@ -108,20 +108,23 @@ async def read_all(
 
 def build(selection: Selection, row: AnyRow, pending: Pending) -> dict[str, Any]:
     """The response object for `row`; relationships are left for the next level."""
-    builder = selection.builder
-    if builder is None:
-        builder = selection.builder = compile_builder(selection, row._fields, fail)
-    return builder(row, pending)
+    return builder_for(selection, row)(row, pending)
 
 
 def build_all(selection: Selection, rows: list[AnyRow], pending: Pending) -> list[dict[str, Any]]:
     """`build` for every row of a list, the builder looked up once."""
     if not rows:
         return []
+    builder = builder_for(selection, rows[0])
+    return [builder(row, pending) for row in rows]
+
+
+def builder_for(selection: Selection, row: AnyRow) -> Builder:
+    """The selection's compiled builder, compiled on the first row it meets."""
     builder = selection.builder
     if builder is None:
-        builder = selection.builder = compile_builder(selection, rows[0]._fields, fail)
-    return [builder(row, pending) for row in rows]
+        builder = selection.builder = compile_builder(selection, row._fields, fail)
+    return builder
 
 
 async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
