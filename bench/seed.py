@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from gql_server.database import create_engine
 from gql_server.settings import normalize_database_url
-from migrations import alembic_config
+from migrations import alembic_config, empty_postgres_schema
 
 log = logging.getLogger("bench.seed")
 
@@ -62,14 +62,7 @@ TABLES = ["users", "addresses", "orders", "transactions"]
 
 
 def reset_and_migrate(url: str) -> None:
-    async def reset() -> None:
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-
-    asyncio.run(reset())
+    empty_postgres_schema(url)
     command.upgrade(alembic_config(url), "head")
 
 

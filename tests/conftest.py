@@ -8,7 +8,6 @@ CI=true that is a failure: CI must never go green without it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -24,10 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
 from gql_server.app import create_app
-from gql_server.database import create_engine
 from gql_server.settings import Settings
 from loaders import Loaders, create_loaders
-from migrations import alembic_config
+from migrations import alembic_config, empty_postgres_schema
 from models import Base
 
 POSTGRES_URL = os.environ.get(
@@ -56,17 +54,6 @@ def require_postgres() -> str:
     pytest.skip(message)
 
 
-def reset_postgres_schema(url: str) -> None:
-    async def reset() -> None:
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-
-    asyncio.run(reset())
-
-
 _migrated: set[str] = set()
 
 
@@ -79,7 +66,7 @@ def migrated_url(backend: str, directory: Path) -> str:
         url = require_postgres()
     if url not in _migrated:
         if backend == "postgresql":
-            reset_postgres_schema(url)
+            empty_postgres_schema(url)
         command.upgrade(alembic_config(url), "head")
         _migrated.add(url)
     return url
