@@ -57,6 +57,7 @@ class InMemoryLoaders(Loaders):
     """`Loaders` with every loader given (over rows in memory), so none reads the database."""
 
     def __init__(self, given: dict[str, Any]) -> None:
+        super().__init__(session_maker=None)  # type: ignore[arg-type]  # no loader reads
         vars(self).update(given)  # in place of the cached properties Loaders would build
 
 

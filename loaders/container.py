@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -12,15 +13,25 @@ from loaders.id_loader import IdLoader, SessionMaker, create_id_loader
 from loaders.reads import PooledReads, Reads
 from models import Address, Base, Order, Transaction, User
 
+# Columns to read, by table name (absent: every column).
+Projection = Mapping[str, Iterable[str]]
+
 
 class Loaders:
     """One request's loaders. A point query needs one of them, so none is built
     (with its cache and batch queue) before it is used."""
 
-    def __init__(self, session_maker: SessionMaker, reads: Reads | None = None) -> None:
+    def __init__(
+        self,
+        session_maker: SessionMaker,
+        reads: Reads | None = None,
+        projection: Projection | None = None,
+    ) -> None:
         self.session_maker = session_maker
         if reads is not None:
             self.reads = reads
+        self.projection: Projection = projection or {}
+        self._narrowed: dict[tuple[tuple[str, tuple[str, ...]], ...], Loaders] = {}
 
     @cached_property
     def reads(self) -> Reads:
@@ -29,41 +40,70 @@ class Loaders:
 
     @cached_property
     def user_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, User, self.reads)
+        return self._id_loader(User)
 
     @cached_property
     def address_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, Address, self.reads)
+        return self._id_loader(Address)
 
     @cached_property
     def order_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, Order, self.reads)
+        return self._id_loader(Order)
 
     @cached_property
     def transaction_by_id(self) -> IdLoader:
-        return create_id_loader(self.session_maker, Transaction, self.reads)
+        return self._id_loader(Transaction)
 
     @cached_property
     def addresses_by_user_id(self) -> FkeyLoader:
-        return create_fkey_loader(
-            self.session_maker, Address, Address.user_id, id_loader=self.address_by_id
-        )
+        return self._fkey_loader("addresses_by_user_id")
 
     @cached_property
     def orders_by_user_id(self) -> FkeyLoader:
-        return create_fkey_loader(
-            self.session_maker, Order, Order.user_id, id_loader=self.order_by_id
-        )
+        return self._fkey_loader("orders_by_user_id")
 
     @cached_property
     def transactions_by_order_id(self) -> FkeyLoader:
-        return create_fkey_loader(
-            self.session_maker, Transaction, Transaction.order_id, id_loader=self.transaction_by_id
-        )
+        return self._fkey_loader("transactions_by_order_id")
+
+    def _id_loader(self, model: type[Base]) -> IdLoader:
+        columns = self.projection.get(model.__tablename__)
+        return create_id_loader(self.session_maker, model, self.reads, columns)
+
+    def _fkey_loader(self, name: str) -> FkeyLoader:
+        model, foreign_key = LOADED[name]
+        assert foreign_key is not None, f"{name} is not a to-many loader"
+        column = getattr(model, foreign_key)
+        return create_fkey_loader(self.session_maker, model, column, id_loader=self.by_model(model))
+
+    def narrowed(self, needs: Mapping[str, Iterable[str]]) -> Loaders:
+        """Loaders of this request that read only the columns `needs` names, by loader
+        name (with whatever keys their rows: `id`, a to-many loader's foreign key).
+
+        They have caches of their own (a row missing columns never reaches a reader
+        of whole rows), share this request's reads, and are released with it.
+        """
+        projection: dict[str, set[str]] = {}
+        for name, columns in needs.items():
+            if name not in LOADED:
+                raise LookupError(f"no loader named {name!r}; add it to LOADED")
+            model, foreign_key = LOADED[name]
+            wanted = projection.setdefault(model.__tablename__, set())
+            wanted.update(columns)
+            if foreign_key is not None:
+                wanted.add(foreign_key)
+        key = tuple(sorted((table, tuple(sorted(names))) for table, names in projection.items()))
+        narrowed = self._narrowed.get(key)
+        if narrowed is None:
+            narrowed = self._narrowed[key] = Loaders(self.session_maker, self.reads, projection)
+        return narrowed
 
     def built(self) -> list[DataLoader[Any, Any]]:
-        """The loaders this request has used so far."""
-        return [value for value in vars(self).values() if isinstance(value, DataLoader)]
+        """The loaders this request has used so far, narrowed ones included."""
+        built = [value for value in vars(self).values() if isinstance(value, DataLoader)]
+        for narrowed in self._narrowed.values():
+            built.extend(narrowed.built())
+        return built
 
     def clear_all(self) -> None:
         """Forget everything cached in this request (after a write lost a race)."""
@@ -87,12 +127,18 @@ class Loaders:
         return loader
 
 
-ID_LOADERS = {
-    User.__tablename__: "user_by_id",
-    Address.__tablename__: "address_by_id",
-    Order.__tablename__: "order_by_id",
-    Transaction.__tablename__: "transaction_by_id",
+# Loader name -> (the model it reads, the foreign key it groups rows by, if any).
+LOADED: dict[str, tuple[type[Base], str | None]] = {
+    "user_by_id": (User, None),
+    "address_by_id": (Address, None),
+    "order_by_id": (Order, None),
+    "transaction_by_id": (Transaction, None),
+    "addresses_by_user_id": (Address, "user_id"),
+    "orders_by_user_id": (Order, "user_id"),
+    "transactions_by_order_id": (Transaction, "order_id"),
 }
+
+ID_LOADERS = {model.__tablename__: name for name, (model, key) in LOADED.items() if key is None}
 
 
 def create_loaders(session_maker: SessionMaker, reads: Reads | None = None) -> Loaders:

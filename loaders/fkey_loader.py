@@ -32,8 +32,9 @@ class FkeyLoader(LevelLoader[int, list[AnyRow]]):
         self.session_maker = session_maker
         self.column = table.c[foreign_key.key]
         self.id_loader = id_loader
-        self.parent_of = column_of(id_loader.table, self.column.key)
-        self.statement = rows_by_ids(table, self.column, id_loader.dialect)
+        # The children are the id loader's rows: the same columns, primed into it.
+        self.parent_of = column_of(id_loader.columns, self.column.key)
+        self.statement = rows_by_ids(table, self.column, id_loader.dialect, id_loader.columns)
         id_loader.on_write(self.clear_all)
 
     async def batch_load_fn(self, keys: list[int]) -> list[list[AnyRow]]:

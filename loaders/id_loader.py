@@ -14,9 +14,9 @@ only while it still holds the token the caller presents, in one statement.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any, NoReturn, TypeVar
 
@@ -64,15 +64,32 @@ class CommitOutcomeUnknown(Exception):
         self.error = error
 
 
-def column_of(table: Table, name: str) -> Callable[[AnyRow], Any]:
-    """Reads column `name` of this table's rows by position: a Row's attribute lookup
-    costs ten times as much, and batches read a key from every row."""
-    return itemgetter(table.c.keys().index(name))
+Columns = tuple[str, ...]  # the columns a loader reads, in the table's order
 
 
-@cache
-def rows_by_ids(table: Table, column: Column[Any], dialect: str) -> Select[Any]:
-    """`SELECT * FROM table WHERE column IN (:keys) ORDER BY id`, built once per column.
+def column_of(columns: Columns, name: str) -> Callable[[AnyRow], Any]:
+    """Reads column `name` of rows holding `columns` by position: a Row's attribute
+    lookup costs ten times as much, and batches read a key from every row."""
+    return itemgetter(columns.index(name))
+
+
+def narrowed_to(table: Table, wanted: Iterable[str] | None) -> Columns:
+    """The columns a loader of `table` reads: all of them, or `wanted` plus `id`
+    (which keys its cache), in the table's order. Unknown names are refused."""
+    names = tuple(table.c.keys())
+    if wanted is None:
+        return names
+    wanted = {"id", *wanted}
+    unknown = wanted - set(names)
+    if unknown:
+        raise ValueError(f"{table.name} has no column(s) {sorted(unknown)}")
+    return tuple(name for name in names if name in wanted)
+
+
+@lru_cache(maxsize=512)  # bounded: clients' queries choose the projections
+def rows_by_ids(table: Table, column: Column[Any], dialect: str, columns: Columns) -> Select[Any]:
+    """`SELECT columns FROM table WHERE column IN (:keys) ORDER BY id`, built once per
+    column and projection.
 
     SQLAlchemy memoizes a statement's cache key, so reusing one statement object
     spares every batch building and keying it. On PostgreSQL the keys travel as
@@ -81,15 +98,28 @@ def rows_by_ids(table: Table, column: Column[Any], dialect: str) -> Select[Any]:
     """
     if dialect == "postgresql":
         array: BindParameter[Any] = bindparam(KEYS, type_=ARRAY(column.type))
-        return select(table).where(column == any_(array)).order_by(table.c.id)
-    keys: BindParameter[list[int]] = bindparam(KEYS, expanding=True)
-    return select(table).where(column.in_(keys)).order_by(table.c.id)
+        condition = column == any_(array)
+    else:
+        keys: BindParameter[list[int]] = bindparam(KEYS, expanding=True)
+        condition = column.in_(keys)
+    return select(*(table.c[name] for name in columns)).where(condition).order_by(table.c.id)
 
 
 class IdLoader(LevelLoader[int, AnyRow | None]):
-    """Rows of one model by id, plus paging, filtering and optimistic writes."""
+    """Rows of one model by id, plus paging, filtering and optimistic writes.
 
-    def __init__(self, session_maker: SessionMaker, model: type[Base], reads: Reads) -> None:
+    A loader built with `columns` reads only those (and `id`): the query planner
+    knows which columns a whole query uses. Such a loader never writes, and its
+    rows never reach a loader that reads whole rows.
+    """
+
+    def __init__(
+        self,
+        session_maker: SessionMaker,
+        model: type[Base],
+        reads: Reads,
+        columns: Iterable[str] | None = None,
+    ) -> None:
         super().__init__()
         self.session_maker = session_maker
         self.engine: AsyncEngine = session_maker.kw["bind"]
@@ -97,13 +127,15 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         self.reads = reads
         self.model = model
         self.table: Table = model.__table__  # type: ignore[assignment]
-        self.id_of = column_of(self.table, "id")
+        self.columns = narrowed_to(self.table, columns)
+        self.whole_rows = len(self.columns) == len(self.table.c)
+        self.id_of = column_of(self.columns, "id")
         self._write_listeners: list[WriteListener] = []
 
     @cached_property
     def _pages(self) -> PageLoader:
         """Built on the first page asked for: most requests read none."""
-        return PageLoader(self.table, self.fetch)
+        return PageLoader(self.table, self.columns, self.fetch)
 
     def _forget_pages(self) -> None:
         if "_pages" in vars(self):
@@ -118,7 +150,7 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
 
     async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
-        statement = rows_by_ids(self.table, self.table.c.id, self.dialect)
+        statement = rows_by_ids(self.table, self.table.c.id, self.dialect, self.columns)
         rows = await self.fetch(statement, {KEYS: keys})
         id_of = self.id_of
         by_id = {id_of(row): row for row in rows}
@@ -143,7 +175,8 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
 
     async def filter_by(self, **filters: Any) -> list[AnyRow]:
         """Every row matching `filters` (equality), ordered by id."""
-        stmt = select(self.table).where(*self._conditions(filters)).order_by(self.table.c.id)
+        selected = (self.table.c[name] for name in self.columns)
+        stmt = select(*selected).where(*self._conditions(filters)).order_by(self.table.c.id)
         return self.prime_rows(await self.fetch(stmt))
 
     async def insert(self, values: Mapping[str, Any]) -> AnyRow:
@@ -251,6 +284,8 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
                     raise
                 return result
 
+        if not self.whole_rows:
+            raise TypeError(f"a loader reading only some columns of {self.table.name} never writes")
         # Never hold a read connection while waiting for a write one: requests that
         # each held one and waited for another could take the whole pool.
         await self.reads.release()
@@ -279,6 +314,11 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
             listener()
 
 
-def create_id_loader(session_maker: SessionMaker, model: type[Base], reads: Reads) -> IdLoader:
+def create_id_loader(
+    session_maker: SessionMaker,
+    model: type[Base],
+    reads: Reads,
+    columns: Iterable[str] | None = None,
+) -> IdLoader:
     """A fresh loader for one request: its cache must never outlive the request."""
-    return IdLoader(session_maker, model, reads)
+    return IdLoader(session_maker, model, reads, columns)

@@ -27,9 +27,10 @@ OFFSET, LIMIT = "page_offset", "page_limit"
 
 
 @lru_cache(maxsize=256)
-def page_statement(table: Table, shape: FilterShape) -> Select[Any]:
-    """`SELECT * ... WHERE filters ORDER BY id OFFSET :page_offset LIMIT :page_limit`,
-    built (and keyed by SQLAlchemy's statement cache) once per table and filter shape.
+def page_statement(table: Table, shape: FilterShape, columns: tuple[str, ...]) -> Select[Any]:
+    """`SELECT columns ... WHERE filters ORDER BY id OFFSET :page_offset LIMIT :page_limit`,
+    built (and keyed by SQLAlchemy's statement cache) once per table, filter shape and
+    projection.
     A null filter is `IS NULL`, as `column == None` renders it; the others are bound."""
     conditions = [
         table.c[name].is_(None)
@@ -38,7 +39,7 @@ def page_statement(table: Table, shape: FilterShape) -> Select[Any]:
         for name, null in shape
     ]
     return (
-        select(table)
+        select(*(table.c[name] for name in columns))
         .where(*conditions)
         .order_by(table.c.id)
         .offset(bindparam(OFFSET))
@@ -54,9 +55,10 @@ def bound(column: str) -> str:
 class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
     """Rows by `(filters, skip, limit)`, ordered by id; built and cleared by an `IdLoader`."""
 
-    def __init__(self, table: Table, fetch: Fetch) -> None:
+    def __init__(self, table: Table, columns: tuple[str, ...], fetch: Fetch) -> None:
         super().__init__()
         self.table = table
+        self.columns = columns
         self.fetch = fetch
 
     async def batch_load_fn(self, keys: list[PageKey]) -> list[list[AnyRow]]:
@@ -67,7 +69,7 @@ class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
         pages: dict[PageKey, list[AnyRow]] = {}
         for filters, group in by_filters.items():
             shape = tuple((name, value is None) for name, value in filters)
-            stmt = page_statement(self.table, shape)
+            stmt = page_statement(self.table, shape, self.columns)
             values = {bound(name): value for name, value in filters if value is not None}
             for start, end, members in runs(group):
                 rows: Sequence[AnyRow] = await self.fetch(
