@@ -179,6 +179,30 @@ async def test_the_nested_page_is_planned_with_four_statements(both: Both, walle
     assert both.planned_sql.count == 4
 
 
+async def test_a_planned_query_does_not_read_a_secret_it_does_not_select(
+    both: Both, wallet: Loaders
+) -> None:
+    await both.same("{ addresses(limit: 3) { id network } }")
+
+    planned = " ".join(both.planned_sql.statements)  # the fast path's run of the second
+    plain = " ".join(both.plain_sql.statements)
+    assert "addresses.network" in planned
+    assert "addresses.account_key" in plain  # field by field reads whole rows
+    assert "addresses.account_key" not in planned  # the secret is not even read
+
+
+async def test_a_planned_nested_query_leaves_unselected_columns_in_the_database(
+    both: Both, wallet: Loaders
+) -> None:
+    await both.same("{ transactions(limit: 3) { id order { asset user { email } } } }")
+
+    planned = " ".join(both.planned_sql.statements)
+    for column in ("transactions.order_id", "orders.asset", "orders.user_id", "users.email"):
+        assert column in planned
+    for column in ("transactions.meta", "orders.memo", "users.surname", "users.lastchange"):
+        assert column not in planned
+
+
 async def test_root_lookups_are_batched_per_loader_as_field_by_field(
     both: Both, wallet: Loaders
 ) -> None:

@@ -8,6 +8,7 @@ through Strawberry's normal execution instead.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +104,8 @@ class Selection:
 @dataclass(frozen=True)
 class Plan:
     roots: list[Root | TypeName]
+    # Loader name -> the columns the plan reads through it: only those are selected.
+    needs: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def compile_plan(schema: GraphQLSchema, executor: Executor) -> Plan:
@@ -113,7 +116,27 @@ def compile_plan(schema: GraphQLSchema, executor: Executor) -> Plan:
     grouped = collect_fields(
         schema, executor.fragments, executor.variable_values, query, executor.operation
     ).grouped_field_set
-    return Plan([root(executor, query, key, details) for key, details in grouped.items()])
+    roots = [root(executor, query, key, details) for key, details in grouped.items()]
+    return Plan(roots, columns_needed(roots))
+
+
+def columns_needed(roots: list[Root | TypeName]) -> dict[str, frozenset[str]]:
+    """What each loader must read for this plan: the columns of its leaves, and the
+    keys its rows hand to the next level."""
+    needs: dict[str, set[str]] = defaultdict(set)
+
+    def visit(loader: str, selection: Selection) -> None:
+        for planned in selection.fields:
+            if isinstance(planned, Leaf):
+                needs[loader].add(planned.attribute)
+            elif isinstance(planned, Step):
+                needs[loader].add(planned.parent_key)
+                visit(planned.loader, planned.selection)
+
+    for planned in roots:
+        if isinstance(planned, Root):
+            visit(planned.lookup.loader, planned.selection)
+    return {loader: frozenset(columns) for loader, columns in needs.items()}
 
 
 def root(
