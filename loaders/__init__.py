@@ -1,6 +1,6 @@
 """The DataLoader layer: every read and write of the API goes through here."""
 
-from loaders.container import Loaders, create_loaders
+from loaders.container import Loaders, Projection, create_loaders, projection_of
 from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite, WriteRefused
 from loaders.fkey_loader import FkeyLoader, create_fkey_loader
 from loaders.id_loader import AnyRow, IdLoader, SessionMaker, create_id_loader
@@ -11,6 +11,7 @@ __all__ = [
     "FkeyLoader",
     "IdLoader",
     "Loaders",
+    "Projection",
     "RowInUse",
     "RowNotFound",
     "SessionMaker",
@@ -19,4 +20,5 @@ __all__ = [
     "create_fkey_loader",
     "create_id_loader",
     "create_loaders",
+    "projection_of",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
@@ -13,8 +14,9 @@ from loaders.id_loader import IdLoader, SessionMaker, create_id_loader
 from loaders.reads import PooledReads, Reads
 from models import Address, Base, Order, Transaction, User
 
-# Columns to read, by table name (absent: every column).
-Projection = Mapping[str, Iterable[str]]
+# Columns to read, by table name (a table not named: every column); hashable, so a
+# query plan computes it once and requests find their narrowed loaders by it.
+Projection = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 class Loaders:
@@ -25,13 +27,13 @@ class Loaders:
         self,
         session_maker: SessionMaker,
         reads: Reads | None = None,
-        projection: Projection | None = None,
+        projection: Projection = (),
     ) -> None:
         self.session_maker = session_maker
         if reads is not None:
             self.reads = reads
-        self.projection: Projection = projection or {}
-        self._narrowed: dict[tuple[tuple[str, tuple[str, ...]], ...], Loaders] = {}
+        self._columns = dict(projection)
+        self._narrowed: dict[Projection, Loaders] = {}
 
     @cached_property
     def reads(self) -> Reads:
@@ -67,7 +69,7 @@ class Loaders:
         return self._fkey_loader("transactions_by_order_id")
 
     def _id_loader(self, model: type[Base]) -> IdLoader:
-        columns = self.projection.get(model.__tablename__)
+        columns = self._columns.get(model.__tablename__)
         return create_id_loader(self.session_maker, model, self.reads, columns)
 
     def _fkey_loader(self, name: str) -> FkeyLoader:
@@ -76,26 +78,18 @@ class Loaders:
         column = getattr(model, foreign_key)
         return create_fkey_loader(self.session_maker, model, column, id_loader=self.by_model(model))
 
-    def narrowed(self, needs: Mapping[str, Iterable[str]]) -> Loaders:
-        """Loaders of this request that read only the columns `needs` names, by loader
-        name (with whatever keys their rows: `id`, a to-many loader's foreign key).
+    def narrowed(self, projection: Projection) -> Loaders:
+        """Loaders of this request that read only the columns of `projection`
+        (from `projection_of`).
 
         They have caches of their own (a row missing columns never reaches a reader
         of whole rows), share this request's reads, and are released with it.
         """
-        projection: dict[str, set[str]] = {}
-        for name, columns in needs.items():
-            if name not in LOADED:
-                raise LookupError(f"no loader named {name!r}; add it to LOADED")
-            model, foreign_key = LOADED[name]
-            wanted = projection.setdefault(model.__tablename__, set())
-            wanted.update(columns)
-            if foreign_key is not None:
-                wanted.add(foreign_key)
-        key = tuple(sorted((table, tuple(sorted(names))) for table, names in projection.items()))
-        narrowed = self._narrowed.get(key)
+        narrowed = self._narrowed.get(projection)
         if narrowed is None:
-            narrowed = self._narrowed[key] = Loaders(self.session_maker, self.reads, projection)
+            narrowed = self._narrowed[projection] = Loaders(
+                self.session_maker, self.reads, projection
+            )
         return narrowed
 
     def built(self) -> list[DataLoader[Any, Any]]:
@@ -137,6 +131,22 @@ LOADED: dict[str, tuple[type[Base], str | None]] = {
     "orders_by_user_id": (Order, "user_id"),
     "transactions_by_order_id": (Transaction, "order_id"),
 }
+
+
+def projection_of(needs: Mapping[str, Iterable[str]]) -> Projection:
+    """The columns to read per table for the columns `needs` names by loader name,
+    with the foreign key a to-many loader groups its rows by (loaders add `id`)."""
+    by_table: dict[str, set[str]] = defaultdict(set)
+    for name, columns in needs.items():
+        if name not in LOADED:
+            raise LookupError(f"no loader named {name!r}; add it to LOADED")
+        model, foreign_key = LOADED[name]
+        wanted = by_table[model.__tablename__]
+        wanted.update(columns)
+        if foreign_key is not None:
+            wanted.add(foreign_key)
+    return tuple(sorted((table, tuple(sorted(names))) for table, names in by_table.items()))
+
 
 ID_LOADERS = {model.__tablename__: name for name, (model, key) in LOADED.items() if key is None}
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from loaders import Loaders, create_loaders
+from loaders import Loaders, create_loaders, projection_of
 from tests.conftest import StatementCounter
 from tests.factories import make_address, make_user
 
@@ -20,7 +20,9 @@ async def test_a_narrowed_loader_selects_only_the_columns_asked_for_and_id(
     loaders: Loaders, sql: StatementCounter
 ) -> None:
     user = await make_user(loaders, email="narrow@example.com")
-    narrowed = create_loaders(loaders.session_maker).narrowed({"user_by_id": {"email"}})
+    narrowed = create_loaders(loaders.session_maker).narrowed(
+        projection_of({"user_by_id": {"email"}})
+    )
     sql.reset()
 
     row = await narrowed.user_by_id.load(user.id)
@@ -37,7 +39,9 @@ async def test_narrowed_children_carry_their_foreign_key_and_prime_their_id_load
     user = await make_user(loaders)
     first = await make_address(loaders, user.id, network="litecoin")
     second = await make_address(loaders, user.id, network="dash")
-    narrowed = create_loaders(loaders.session_maker).narrowed({"addresses_by_user_id": {"network"}})
+    narrowed = create_loaders(loaders.session_maker).narrowed(
+        projection_of({"addresses_by_user_id": {"network"}})
+    )
     sql.reset()
 
     children = await narrowed.addresses_by_user_id.load(user.id)
@@ -56,7 +60,9 @@ async def test_pages_of_a_narrowed_loader_read_only_its_columns(
     loaders: Loaders, sql: StatementCounter
 ) -> None:
     users = [await make_user(loaders) for _ in range(3)]
-    narrowed = create_loaders(loaders.session_maker).narrowed({"user_by_id": {"surname"}})
+    narrowed = create_loaders(loaders.session_maker).narrowed(
+        projection_of({"user_by_id": {"surname"}})
+    )
     sql.reset()
 
     (page,) = await narrowed.user_by_id.pages([narrowed.user_by_id.page_key(1, 2, {})])
@@ -70,7 +76,7 @@ async def test_rows_read_narrowed_never_serve_a_reader_of_whole_rows(
 ) -> None:
     user = await make_user(loaders, name="Whole")
     request = create_loaders(loaders.session_maker)
-    await request.narrowed({"user_by_id": {"email"}}).user_by_id.load(user.id)
+    await request.narrowed(projection_of({"user_by_id": {"email"}})).user_by_id.load(user.id)
     sql.reset()
 
     row = await request.user_by_id.load(user.id)
@@ -84,17 +90,23 @@ async def test_one_request_reuses_its_narrowed_loaders_for_the_same_columns(
 ) -> None:
     user = await make_user(loaders)
     request = create_loaders(loaders.session_maker)
-    await request.narrowed({"user_by_id": {"email", "name"}}).user_by_id.load(user.id)
+    await request.narrowed(projection_of({"user_by_id": {"email", "name"}})).user_by_id.load(
+        user.id
+    )
     sql.reset()
 
-    await request.narrowed({"user_by_id": ["name", "email"]}).user_by_id.load(user.id)
+    await request.narrowed(projection_of({"user_by_id": ["name", "email"]})).user_by_id.load(
+        user.id
+    )
 
     assert sql.count == 0
 
 
 async def test_a_narrowed_loader_refuses_to_write_and_writes_nothing(loaders: Loaders) -> None:
     user = await make_user(loaders, name="Kept")
-    narrowed = create_loaders(loaders.session_maker).narrowed({"user_by_id": {"name"}})
+    narrowed = create_loaders(loaders.session_maker).narrowed(
+        projection_of({"user_by_id": {"name"}})
+    )
 
     with pytest.raises(TypeError, match="never writes"):
         await narrowed.user_by_id.update(user.id, user.lastchange, {"name": "Lost"})
@@ -108,7 +120,9 @@ async def test_a_narrowed_loader_refuses_to_write_and_writes_nothing(loaders: Lo
 
 
 async def test_an_unknown_column_is_refused_with_the_table_named(loaders: Loaders) -> None:
-    narrowed = create_loaders(loaders.session_maker).narrowed({"user_by_id": {"nickname"}})
+    narrowed = create_loaders(loaders.session_maker).narrowed(
+        projection_of({"user_by_id": {"nickname"}})
+    )
 
     with pytest.raises(ValueError, match=r"users has no column\(s\) \['nickname'\]"):
         narrowed.user_by_id  # noqa: B018 (built on first use)
@@ -116,13 +130,13 @@ async def test_an_unknown_column_is_refused_with_the_table_named(loaders: Loader
 
 def test_an_unknown_loader_name_is_refused(loaders: Loaders) -> None:
     with pytest.raises(LookupError, match="no loader named 'wallet_by_id'"):
-        create_loaders(loaders.session_maker).narrowed({"wallet_by_id": {"id"}})
+        projection_of({"wallet_by_id": {"id"}})
 
 
 async def test_releasing_a_request_empties_its_narrowed_caches(loaders: Loaders) -> None:
     user = await make_user(loaders)
     request = create_loaders(loaders.session_maker)
-    narrowed = request.narrowed({"user_by_id": {"email"}})
+    narrowed = request.narrowed(projection_of({"user_by_id": {"email"}}))
     await narrowed.user_by_id.load(user.id)
 
     await request.release()

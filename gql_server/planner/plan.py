@@ -33,6 +33,7 @@ from strawberry.types.field import StrawberryField
 
 from gql_server.planner.builders import Builder
 from gql_server.relations import PLAN_METADATA, Relation, RootLookup
+from loaders import Projection, projection_of
 
 DEFINITION = "strawberry-definition"
 
@@ -104,8 +105,8 @@ class Selection:
 @dataclass(frozen=True)
 class Plan:
     roots: list[Root | TypeName]
-    # Loader name -> the columns the plan reads through it: only those are selected.
-    needs: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The columns the plan reads, per table: only those are selected.
+    projection: Projection
 
 
 def compile_plan(schema: GraphQLSchema, executor: Executor) -> Plan:
@@ -117,7 +118,7 @@ def compile_plan(schema: GraphQLSchema, executor: Executor) -> Plan:
         schema, executor.fragments, executor.variable_values, query, executor.operation
     ).grouped_field_set
     roots = [root(executor, query, key, details) for key, details in grouped.items()]
-    return Plan(roots, columns_needed(roots))
+    return Plan(roots, projection_of(columns_needed(roots)))
 
 
 def columns_needed(roots: list[Root | TypeName]) -> dict[str, frozenset[str]]:

@@ -38,7 +38,7 @@ class Fallback(Exception):
 
 
 async def run_plan(plan: Plan, loaders: Loaders, executor: Executor) -> dict[str, Any]:
-    loaders = loaders.narrowed(plan.needs)  # rows of the columns the plan reads, no more
+    loaders = loaders.narrowed(plan.projection)  # rows of the columns the plan reads, no more
     fetched = await fetch_roots([r for r in plan.roots if isinstance(r, Root)], loaders, executor)
     data: dict[str, Any] = {}
     pending: Pending = defaultdict(list)
