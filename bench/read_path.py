@@ -1,0 +1,203 @@
+"""Where a planned request's CPU goes: its reads through SQLAlchemy, or everything else.
+
+Usage: `python -m bench.read_path [--database-url URL] [--rounds N]`, after
+`python -m bench.seed`. In-process: the ASGI app is called directly (no HTTP, no
+load tool), one request at a time; CPU per request, best of `--rounds`.
+
+Each workload runs twice on the fast path: as served, then with every read
+replayed from memory (the rows the same statement and parameters returned on a
+first pass). The difference is what the reads cost the server: connection
+checkout, SQLAlchemy's execution and row processing, asyncpg, the event loop.
+Then one single-row read is timed on one held connection, through SQLAlchemy's
+`AsyncConnection` (as the loaders read) and through asyncpg's prepared statement
+underneath it, and a connection's checkout and return, as each request does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+from unittest import mock
+
+import orjson
+import uvloop
+from sqlalchemy import Executable
+from starlette.types import Message
+
+from bench import workloads
+from bench.seed import DEFAULT_URL, seed
+from bench.statements import body_of
+from bench.workloads import Workload
+from gql_server.app import create_app
+from gql_server.settings import Settings
+from loaders import AnyRow, Loaders, create_loaders
+from loaders.id_loader import KEYS, rows_by_ids
+from loaders.reads import Parameters, RequestReads
+from models import User
+
+Call = Callable[[bytes], Awaitable[None]]
+
+
+class ReplayedReads:
+    """`Reads` that answer from `answers` what was read before, and read the rest."""
+
+    def __init__(self, reads: RequestReads, answers: dict[Any, Sequence[AnyRow]]) -> None:
+        self.reads = reads
+        self.answers = answers
+
+    async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        key = (id(stmt), orjson.dumps(parameters or {}, default=str))
+        rows = self.answers.get(key)
+        if rows is None:
+            rows = self.answers[key] = await self.reads.fetch(stmt, parameters)
+        return rows
+
+    async def release(self) -> None:
+        await self.reads.release()
+
+
+@asynccontextmanager
+async def running_app(url: str) -> Any:
+    """The app with its lifespan started, and a way to POST one body to /graphql."""
+    app = create_app(Settings(database_url=url))
+    events: asyncio.Queue[Message] = asyncio.Queue()
+    started = asyncio.Event()
+    lifespan_scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+
+    async def lifespan_send(message: Message) -> None:
+        started.set()
+
+    await events.put({"type": "lifespan.startup"})
+    lifespan = asyncio.create_task(app(lifespan_scope, events.get, lifespan_send))
+    await started.wait()
+
+    async def call(body: bytes) -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"content-type", b"application/json"), (b"host", b"bench")],
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 80),
+        }
+        messages = iter([{"type": "http.request", "body": body, "more_body": False}])
+        status: list[int] = []
+
+        async def receive() -> Message:
+            return next(messages, {"type": "http.disconnect"})
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        await app(scope, receive, send)
+        assert status == [200], status
+
+    try:
+        yield app, call
+    finally:
+        await events.put({"type": "lifespan.shutdown"})
+        await lifespan
+
+
+async def cpu_ms(call: Call, bodies: list[bytes], requests: int, rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for n in range(requests):
+            await call(bodies[n % len(bodies)])
+        best = min(best, (time.process_time() - start) * 1000 / requests)
+    return best
+
+
+async def workload_costs(url: str, workload: Workload, rounds: int) -> tuple[float, float]:
+    """CPU ms per request as served, and with its reads replayed from memory."""
+    bodies = [orjson.dumps(body_of(line)) for line in workload.graphql]
+    requests = max(len(bodies), 3000 // max(workload.objects, 1), 30)
+    async with running_app(url) as (_, call):
+        for body in bodies[:50]:
+            await call(body)  # parsed, validated and vetted for the fast path
+        served = await cpu_ms(call, bodies, requests, rounds)
+        answers: dict[Any, Sequence[AnyRow]] = {}
+
+        def replaying(app: Any) -> Loaders:
+            reads = ReplayedReads(RequestReads(app.state.engine), answers)
+            return create_loaders(app.state.session_maker, reads)
+
+        with mock.patch("gql_server.planner.fast_path.request_loaders", replaying):
+            for body in bodies:
+                await call(body)  # the first pass reads, later ones replay
+            replayed = await cpu_ms(call, bodies, requests, rounds)
+    return served, replayed
+
+
+async def one_read_us(url: str, rounds: int, reads: int = 3000) -> dict[str, float]:
+    """CPU µs for one single-row read three ways, best of `rounds`."""
+    async with running_app(url) as (app, _):
+        engine = app.state.engine
+        table = User.__table__
+        stmt = rows_by_ids(table, table.c.id, "postgresql", tuple(table.c.keys()))
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            driver = (await connection.get_raw_connection()).driver_connection
+            prepared = await driver.prepare(str(stmt.compile(dialect=engine.dialect)))
+
+            async def through_sqlalchemy(n: int) -> None:
+                (await connection.execute(stmt, {KEYS: [n % 2000 + 1]})).all()
+
+            async def through_asyncpg(n: int) -> None:
+                await prepared.fetch([n % 2000 + 1])
+
+            async def checkout_and_return(n: int) -> None:  # as `RequestReads` does
+                taken = await engine.connect()
+                await taken.execution_options(isolation_level="AUTOCOMMIT")
+                await taken.close()
+
+            ways = {
+                "SQLAlchemy AsyncConnection.execute": through_sqlalchemy,
+                "asyncpg prepared statement": through_asyncpg,
+                "connection checkout, autocommit, return": checkout_and_return,
+            }
+            best = {name: float("inf") for name in ways}
+            for _ in range(rounds):
+                for name, way in ways.items():
+                    start = time.process_time()
+                    for n in range(reads):
+                        await way(n)
+                    best[name] = min(best[name], (time.process_time() - start) * 1e6 / reads)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench/read_path", description=__doc__)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    seed(args.database_url)
+    loads = [workloads.point(), workloads.nested(10), workloads.nested(100), workloads.reverse()]
+    print("| workload | CPU ms as served | reads replayed | the reads | share |")
+    print("|---|--:|--:|--:|--:|")
+    for workload in loads:
+        served, replayed = uvloop.run(workload_costs(args.database_url, workload, args.rounds))
+        reads = served - replayed
+        print(
+            f"| {workload.name} | {served:.3f} | {replayed:.3f} | {reads:.3f} "
+            f"| {100 * reads / served:.0f} % |"
+        )
+    print()
+    for name, micros in uvloop.run(one_read_us(args.database_url, args.rounds)).items():
+        print(f"- {name}: {micros:.0f} µs")
+
+
+if __name__ == "__main__":
+    main()
