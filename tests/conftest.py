@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -153,12 +154,21 @@ class StatementCounter:
         self.parameters.clear()
 
 
+@contextmanager
+def listening(engine: AsyncEngine, name: str, listener: Callable[..., Any]) -> Iterator[None]:
+    """`listener` hears the engine's event `name` for the duration of the block."""
+    event.listen(engine.sync_engine, name, listener)
+    try:
+        yield
+    finally:
+        event.remove(engine.sync_engine, name, listener)
+
+
 @pytest.fixture
 def sql(engine: AsyncEngine) -> Iterator[StatementCounter]:
     counter = StatementCounter()
-    event.listen(engine.sync_engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(engine.sync_engine, "before_cursor_execute", counter)
+    with listening(engine, "before_cursor_execute", counter):
+        yield counter
 
 
 def operation(name: str) -> str:

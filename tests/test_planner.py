@@ -19,14 +19,14 @@ from typing import Any
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import Row, event
+from sqlalchemy import Row
 from starlette.applications import Starlette
 
 from gql_server.app import create_app
 from gql_server.settings import Settings
 from loaders import Loaders
 from models import AssetType, OrderType
-from tests.conftest import OPERATIONS, StatementCounter
+from tests.conftest import OPERATIONS, StatementCounter, listening
 from tests.factories import make_address, make_order, make_transaction, make_user
 from tests.query_strategies import queries
 
@@ -59,9 +59,8 @@ async def plain_client(plain_app: Starlette) -> AsyncIterator[httpx.AsyncClient]
 @pytest.fixture
 def plain_sql(plain_app: Starlette) -> Iterator[StatementCounter]:
     counter = StatementCounter()
-    event.listen(plain_app.state.engine.sync_engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(plain_app.state.engine.sync_engine, "before_cursor_execute", counter)
+    with listening(plain_app.state.engine, "before_cursor_execute", counter):
+        yield counter
 
 
 class Both:

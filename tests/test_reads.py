@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from loaders import Loaders, create_loaders
 from loaders.reads import RequestReads
-from tests.conftest import StatementCounter
+from tests.conftest import StatementCounter, listening
 from tests.factories import make_wallet
 
 
@@ -27,9 +26,8 @@ class Checkouts:
 @pytest.fixture
 def checkouts(engine: AsyncEngine) -> Iterator[Checkouts]:
     counter = Checkouts()
-    event.listen(engine.sync_engine, "checkout", counter)
-    yield counter
-    event.remove(engine.sync_engine, "checkout", counter)
+    with listening(engine, "checkout", counter):
+        yield counter
 
 
 def checked_out(engine: AsyncEngine) -> int:
