@@ -9,7 +9,7 @@ replayed from memory (the rows the same statement and parameters returned on a
 first pass). The difference is what the reads cost the server: connection
 checkout, SQLAlchemy's execution and row processing, asyncpg, the event loop.
 Then one single-row read is timed on one held connection, through SQLAlchemy's
-`AsyncConnection` (as the loaders read) and through asyncpg's prepared statement
+`Connection` in a greenlet (as the loaders read) and through asyncpg's prepared statement
 underneath it, and a connection's checkout and return, as each request does.
 """
 
@@ -25,6 +25,7 @@ from unittest import mock
 import orjson
 import uvloop
 from sqlalchemy import Executable
+from sqlalchemy.util import greenlet_spawn
 from starlette.applications import Starlette
 from starlette.types import Message
 
@@ -142,22 +143,27 @@ async def one_read_us(url: str, rounds: int, reads: int = 3000) -> dict[str, flo
         stmt = rows_by_ids(table, table.c.id, "postgresql", tuple(table.c.keys()))
         async with engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
+            held = connection.sync_connection
+            assert held is not None
             driver = (await connection.get_raw_connection()).driver_connection
             prepared = await driver.prepare(str(stmt.compile(dialect=engine.dialect)))
 
-            async def through_sqlalchemy(n: int) -> None:
-                (await connection.execute(stmt, {KEYS: [n % 2000 + 1]})).all()
+            async def through_sqlalchemy(n: int) -> None:  # as `RequestReads` reads
+                await greenlet_spawn(lambda: held.execute(stmt, {KEYS: [n % 2000 + 1]}).all())
 
             async def through_asyncpg(n: int) -> None:
                 await prepared.fetch([n % 2000 + 1])
 
+            def take_and_return() -> None:
+                taken = engine.sync_engine.connect()
+                taken.execution_options(isolation_level="AUTOCOMMIT")
+                taken.close()
+
             async def checkout_and_return(n: int) -> None:  # as `RequestReads` does
-                taken = await engine.connect()
-                await taken.execution_options(isolation_level="AUTOCOMMIT")
-                await taken.close()
+                await greenlet_spawn(take_and_return)
 
             ways = {
-                "SQLAlchemy AsyncConnection.execute": through_sqlalchemy,
+                "SQLAlchemy Connection.execute": through_sqlalchemy,
                 "asyncpg prepared statement": through_asyncpg,
                 "connection checkout, autocommit, return": checkout_and_return,
             }

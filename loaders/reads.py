@@ -14,9 +14,10 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Executable, Row
+from sqlalchemy import Connection, Engine, Executable, Row
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from loaders.reconnect import on_a_live_connection
 
@@ -50,41 +51,47 @@ class PooledReads:
 
 class RequestReads:
     """One pooled connection for every batch of one request, taken by the first and
-    held until `release()`. Batches that run at the same time take turns on it."""
+    held until `release()`. Batches that run at the same time take turns on it.
+
+    Each step runs SQLAlchemy's synchronous API in one greenlet, SQLAlchemy's own
+    bridge to the async driver (`AsyncConnection` spawns one per call): the first
+    batch checks out, sets autocommit and reads in one spawn instead of three.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self._connection: AsyncConnection | None = None
+        self.engine: Engine = engine.sync_engine
+        self._connection: Connection | None = None
         self._turn = asyncio.Lock()
 
     async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
         async with self._turn:
-            return await on_a_live_connection(lambda: self._read(stmt, parameters))
+            return await on_a_live_connection(lambda: greenlet_spawn(self._read, stmt, parameters))
 
     async def release(self) -> None:
         async with self._turn:
-            await self._close()
+            if self._connection is not None:
+                await greenlet_spawn(self._close)
 
-    async def _read(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
-        connection = self._connection or await self._open()
+    def _read(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        connection = self._connection or self._open()
         try:
-            return (await connection.execute(stmt, parameters)).all()
+            return connection.execute(stmt, parameters).all()
         except DBAPIError as error:
             if error.connection_invalidated:
-                await self._close()  # dead: the next attempt takes a fresh one
+                self._close()  # dead: the next attempt takes a fresh one
             raise
 
-    async def _open(self) -> AsyncConnection:
-        connection = await self.engine.connect()
+    def _open(self) -> Connection:
+        connection = self.engine.connect()
         try:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         except BaseException:
-            await connection.close()
+            connection.close()
             raise
         self._connection = connection
         return connection
 
-    async def _close(self) -> None:
+    def _close(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            await connection.close()
+            connection.close()
