@@ -11,6 +11,9 @@ checkout, SQLAlchemy's execution and row processing, asyncpg, the event loop.
 Then one single-row read is timed on one held connection, through SQLAlchemy's
 `Connection` in a greenlet (as the loaders read) and through asyncpg's prepared statement
 underneath it, and a connection's checkout and return, as each request does.
+Last, the statements of one request of each workload run again on one held
+connection, through SQLAlchemy and as asyncpg prepared statements with the same
+SQL and parameters: the difference is what SQLAlchemy adds to that workload.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from unittest import mock
 
 import orjson
 import uvloop
-from sqlalchemy import Executable
+from sqlalchemy import ClauseElement, Executable
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 from starlette.applications import Starlette
 from starlette.types import Message
@@ -59,6 +64,18 @@ class ReplayedReads:
 
     async def release(self) -> None:
         await self.reads.release()
+
+
+class RecordedReads(RequestReads):
+    """`RequestReads` that also note every statement and its parameters in `seen`."""
+
+    def __init__(self, engine: AsyncEngine, seen: list[tuple[Executable, Parameters]]) -> None:
+        super().__init__(engine)
+        self.seen = seen
+
+    async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        self.seen.append((stmt, parameters))
+        return await super().fetch(stmt, parameters)
 
 
 @asynccontextmanager
@@ -177,6 +194,58 @@ async def one_read_us(url: str, rounds: int, reads: int = 3000) -> dict[str, flo
     return best
 
 
+async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int, float, float]:
+    """One request's statements, run again on one held connection: CPU µs for all of
+    them through SQLAlchemy (as the loaders read) and as asyncpg prepared statements
+    with the same SQL and parameters; best of `rounds`."""
+    body = orjson.dumps(body_of(workload.graphql[0]))
+    seen: list[tuple[Executable, Parameters]] = []
+    async with running_app(url) as (app, call):
+        await call(body)  # vetted for the fast path
+        engine = app.state.engine
+
+        def recording(app: Any) -> Loaders:
+            return create_loaders(app.state.session_maker, RecordedReads(engine, seen))
+
+        with mock.patch("gql_server.planner.fast_path.request_loaders", recording):
+            await call(body)
+        assert seen, f"{workload.name} was not served on the fast path"
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            held = connection.sync_connection
+            assert held is not None
+            driver = (await connection.get_raw_connection()).driver_connection
+            prepared = []
+            for stmt, parameters in seen:
+                assert isinstance(stmt, ClauseElement)
+                compiled = stmt.compile(dialect=engine.dialect)
+                assert isinstance(compiled, SQLCompiler)
+                given = {**compiled.params, **(parameters or {})}
+                values = [given[name] for name in compiled.positiontup or ()]
+                prepared.append((await driver.prepare(str(compiled)), values))
+
+            def read(stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+                return held.execute(stmt, parameters).all()
+
+            async def through_sqlalchemy() -> None:
+                for stmt, parameters in seen:
+                    await greenlet_spawn(read, stmt, parameters)
+
+            async def through_asyncpg() -> None:
+                for statement, values in prepared:
+                    await statement.fetch(*values)
+
+            repeat = 300
+            best = [float("inf"), float("inf")]
+            for _ in range(rounds):
+                for n, way in enumerate((through_sqlalchemy, through_asyncpg)):
+                    start = time.process_time()
+                    for _ in range(repeat):
+                        await way()
+                    best[n] = min(best[n], (time.process_time() - start) * 1e6 / repeat)
+    return len(seen), best[0], best[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench/read_path", description=__doc__)
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -193,6 +262,12 @@ def main() -> None:
             f"| {workload.name} | {served:.3f} | {replayed:.3f} | {reads:.3f} "
             f"| {100 * reads / served:.0f} % |"
         )
+    print()
+    print("| workload | statements | through SQLAlchemy µs | through asyncpg µs | difference |")
+    print("|---|--:|--:|--:|--:|")
+    for workload in loads:
+        count, ours, driver = uvloop.run(statements_us(args.database_url, workload, args.rounds))
+        print(f"| {workload.name} | {count} | {ours:.0f} | {driver:.0f} | {ours - driver:.0f} |")
     print()
     for name, micros in uvloop.run(one_read_us(args.database_url, args.rounds)).items():
         print(f"- {name}: {micros:.0f} µs")
