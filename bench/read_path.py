@@ -8,20 +8,19 @@ Each workload runs twice on the fast path: as served, then with every read
 replayed from memory (the rows the same statement and parameters returned on a
 first pass). The difference is what the reads cost the server: connection
 checkout, SQLAlchemy's execution and row processing, asyncpg, the event loop.
-Then one single-row read is timed on one held connection, through SQLAlchemy's
-`Connection` in a greenlet (as the loaders read) and through asyncpg's prepared statement
-underneath it, and a connection's checkout and return, as each request does.
-Last, the statements of one request of each workload run again on one held
-connection, through SQLAlchemy and as asyncpg prepared statements with the same
-SQL and parameters: the difference is what SQLAlchemy adds to that workload.
+Then the statements of one request of each workload run again on one held
+connection, through SQLAlchemy's `Connection` in a greenlet (as the loaders read)
+and as asyncpg prepared statements with the same SQL and parameters: the
+difference is what SQLAlchemy adds to that workload (W1's is one single-row read).
+Last, a connection's checkout in autocommit and return, as each request does.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from unittest import mock
 
@@ -41,9 +40,7 @@ from bench.workloads import Workload
 from gql_server.app import create_app
 from gql_server.settings import Settings
 from loaders import AnyRow, Loaders, create_loaders
-from loaders.id_loader import KEYS, rows_by_ids
-from loaders.reads import Parameters, RequestReads
-from models import User
+from loaders.reads import Parameters, Reads, RequestReads
 
 Call = Callable[[bytes], Awaitable[None]]
 
@@ -119,14 +116,26 @@ async def running_app(url: str) -> AsyncIterator[tuple[Starlette, Call]]:
         yield app, call
 
 
-async def cpu_ms(call: Call, bodies: list[bytes], requests: int, rounds: int) -> float:
+async def best_seconds(step: Callable[[int], Awaitable[object]], repeat: int, rounds: int) -> float:
+    """CPU seconds per `step(n)`, over `repeat` steps; the best of `rounds`."""
     best = float("inf")
     for _ in range(rounds):
         start = time.process_time()
-        for n in range(requests):
-            await call(bodies[n % len(bodies)])
-        best = min(best, (time.process_time() - start) * 1000 / requests)
+        for n in range(repeat):
+            await step(n)
+        best = min(best, (time.process_time() - start) / repeat)
     return best
+
+
+@contextmanager
+def fast_path_reading(make: Callable[[AsyncEngine], Reads]) -> Iterator[None]:
+    """Requests on the fast path read through `make(engine)`, not their `RequestReads`."""
+
+    def loaders(app: Any) -> Loaders:
+        return create_loaders(app.state.session_maker, make(app.state.engine))
+
+    with mock.patch("gql_server.planner.fast_path.request_loaders", loaders):
+        yield
 
 
 async def workload_costs(url: str, workload: Workload, rounds: int) -> tuple[float, float]:
@@ -136,62 +145,32 @@ async def workload_costs(url: str, workload: Workload, rounds: int) -> tuple[flo
     async with running_app(url) as (_, call):
         for body in bodies[:50]:
             await call(body)  # parsed, validated and vetted for the fast path
-        served = await cpu_ms(call, bodies, requests, rounds)
+
+        def request(n: int) -> Awaitable[None]:
+            return call(bodies[n % len(bodies)])
+
+        served = await best_seconds(request, requests, rounds)
         answers: dict[Any, Sequence[AnyRow]] = {}
-
-        def replaying(app: Any) -> Loaders:
-            reads = ReplayedReads(RequestReads(app.state.engine), answers)
-            return create_loaders(app.state.session_maker, reads)
-
-        with mock.patch("gql_server.planner.fast_path.request_loaders", replaying):
+        with fast_path_reading(lambda engine: ReplayedReads(RequestReads(engine), answers)):
             for body in bodies:
                 await call(body)  # the first pass reads, later ones replay
             assert answers, f"{workload.name} was not served on the fast path"
-            replayed = await cpu_ms(call, bodies, requests, rounds)
-    return served, replayed
+            replayed = await best_seconds(request, requests, rounds)
+    return served * 1000, replayed * 1000
 
 
-async def one_read_us(url: str, rounds: int, reads: int = 3000) -> dict[str, float]:
-    """CPU µs for one single-row read, two ways, and for one checkout; best of `rounds`.
-    On the app's engine, after its start-up: the server's pool and collector settings."""
+async def checkout_us(url: str, rounds: int, repeat: int = 3000) -> float:
+    """CPU µs to check a connection out in autocommit and give it back, as `RequestReads`
+    does; on the app's engine, after its start-up (the server's pool and collector)."""
     async with running_app(url) as (app, _):
-        engine = app.state.engine
-        table = User.__table__
-        stmt = rows_by_ids(table, table.c.id, "postgresql", tuple(table.c.keys()))
-        async with engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            held = connection.sync_connection
-            assert held is not None
-            driver = (await connection.get_raw_connection()).driver_connection
-            prepared = await driver.prepare(str(stmt.compile(dialect=engine.dialect)))
+        engine = app.state.engine.sync_engine
 
-            async def through_sqlalchemy(n: int) -> None:  # as `RequestReads` reads
-                await greenlet_spawn(lambda: held.execute(stmt, {KEYS: [n % 2000 + 1]}).all())
+        def take_and_return() -> None:
+            taken = engine.connect()
+            taken.execution_options(isolation_level="AUTOCOMMIT")
+            taken.close()
 
-            async def through_asyncpg(n: int) -> None:
-                await prepared.fetch([n % 2000 + 1])
-
-            def take_and_return() -> None:
-                taken = engine.sync_engine.connect()
-                taken.execution_options(isolation_level="AUTOCOMMIT")
-                taken.close()
-
-            async def checkout_and_return(n: int) -> None:  # as `RequestReads` does
-                await greenlet_spawn(take_and_return)
-
-            ways = {
-                "SQLAlchemy Connection.execute": through_sqlalchemy,
-                "asyncpg prepared statement": through_asyncpg,
-                "connection checkout, autocommit, return": checkout_and_return,
-            }
-            best = {name: float("inf") for name in ways}
-            for _ in range(rounds):
-                for name, way in ways.items():
-                    start = time.process_time()
-                    for n in range(reads):
-                        await way(n)
-                    best[name] = min(best[name], (time.process_time() - start) * 1e6 / reads)
-    return best
+        return 1e6 * await best_seconds(lambda _: greenlet_spawn(take_and_return), repeat, rounds)
 
 
 async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int, float, float]:
@@ -204,10 +183,7 @@ async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int,
         await call(body)  # vetted for the fast path
         engine = app.state.engine
 
-        def recording(app: Any) -> Loaders:
-            return create_loaders(app.state.session_maker, RecordedReads(engine, seen))
-
-        with mock.patch("gql_server.planner.fast_path.request_loaders", recording):
+        with fast_path_reading(lambda engine: RecordedReads(engine, seen)):
             await call(body)
         assert seen, f"{workload.name} was not served on the fast path"
         async with engine.connect() as connection:
@@ -235,15 +211,9 @@ async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int,
                 for statement, values in prepared:
                     await statement.fetch(*values)
 
-            repeat = 300
-            best = [float("inf"), float("inf")]
-            for _ in range(rounds):
-                for n, way in enumerate((through_sqlalchemy, through_asyncpg)):
-                    start = time.process_time()
-                    for _ in range(repeat):
-                        await way()
-                    best[n] = min(best[n], (time.process_time() - start) * 1e6 / repeat)
-    return len(seen), best[0], best[1]
+            ours = await best_seconds(lambda _: through_sqlalchemy(), 300, rounds)
+            driver_only = await best_seconds(lambda _: through_asyncpg(), 300, rounds)
+    return len(seen), ours * 1e6, driver_only * 1e6
 
 
 def main() -> None:
@@ -269,8 +239,8 @@ def main() -> None:
         count, ours, driver = uvloop.run(statements_us(args.database_url, workload, args.rounds))
         print(f"| {workload.name} | {count} | {ours:.0f} | {driver:.0f} | {ours - driver:.0f} |")
     print()
-    for name, micros in uvloop.run(one_read_us(args.database_url, args.rounds)).items():
-        print(f"- {name}: {micros:.0f} µs")
+    micros = uvloop.run(checkout_us(args.database_url, args.rounds))
+    print(f"- connection checkout, autocommit, return: {micros:.0f} µs")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 Reads need no unit of work: no `AsyncSession` and no transaction (autocommit
 saves the BEGIN and ROLLBACK round trips). Checking a connection out of the
-pool and back in costs about as much as a small query, so the server gives each
-request one connection for all its batches (`RequestReads`) and returns it when
-the request ends. Code that cannot promise to end what it starts (scripts,
-tests) keeps the default, a connection per batch (`PooledReads`).
+pool, setting autocommit and checking it back in costs a fifth of a small query
+(`python -m bench.read_path`), so the server gives each request one connection
+for all its batches (`RequestReads`) and returns it when the request ends. Code
+that cannot promise to end what it starts (scripts, tests) keeps the default, a
+connection per batch (`PooledReads`).
 """
 
 from __future__ import annotations
