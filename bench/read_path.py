@@ -62,6 +62,9 @@ class ReplayedReads:
     async def release(self) -> None:
         await self.reads.release()
 
+    async def before_write(self) -> None:
+        await self.reads.before_write()
+
 
 class RecordedReads(RequestReads):
     """`RequestReads` that also note every statement and its parameters in `seen`."""

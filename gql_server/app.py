@@ -33,6 +33,7 @@ from gql_server.planner import QueryPlans
 from gql_server.planner.fast_path import PlannedFastPath
 from gql_server.schema import create_schema
 from gql_server.settings import Settings
+from loaders.reads import KeptConnections, half_the_pool
 from loaders.reconnect import on_a_live_connection
 
 HEALTH_TIMEOUT_SECONDS = 5.0
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine = create_engine(settings.database_url, settings.database)
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
+        app.state.kept_connections = KeptConnections(engine, half_the_pool(engine))
         # Everything built so far (schema, metadata, modules) lives as long as the process:
         # move it out of the collector's reach so collections only scan request garbage.
         gc.collect()
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await app.state.kept_connections.close()
             await engine.dispose()
 
     plans = QueryPlans()  # this app's own: never shared with another app's limits

@@ -22,6 +22,7 @@ Info = strawberry.Info[Context, None]
 
 
 def request_loaders(app: Any) -> Loaders:
-    """Loaders for one HTTP request of `app`, its reads on one connection:
-    the caller must `await loaders.release()` when the request ends."""
-    return create_loaders(app.state.session_maker, RequestReads(app.state.engine))
+    """Loaders for one HTTP request of `app`, its reads on one connection (kept open
+    for the next request): the caller must `await loaders.release()` when it ends."""
+    reads = RequestReads(app.state.engine, app.state.kept_connections)
+    return create_loaders(app.state.session_maker, reads)

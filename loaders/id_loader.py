@@ -288,7 +288,7 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
             raise TypeError(f"a loader reading only some columns of {self.table.name} never writes")
         # Never hold a read connection while waiting for a write one: requests that
         # each held one and waited for another could take the whole pool.
-        await self.reads.release()
+        await self.reads.before_write()
         try:
             return await on_a_live_connection(transaction)
         except IntegrityError as error:

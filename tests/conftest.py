@@ -121,6 +121,14 @@ async def truncate(engine: AsyncEngine) -> None:
                 await connection.execute(text(f"DELETE FROM {table}"))
 
 
+def in_use(app: Starlette) -> int:
+    """Connections checked out of `app`'s pool for work: not the ones kept open, idle,
+    for the next request's reads (`loaders/reads.py`)."""
+    pool_checked_out = int(app.state.engine.pool.checkedout())
+    kept: int = app.state.kept_connections.waiting
+    return pool_checked_out - kept
+
+
 @pytest.fixture
 async def client(app: Starlette, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)

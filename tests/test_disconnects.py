@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gql_server.app import create_app
 from gql_server.settings import Settings
-from tests.conftest import operation, truncate
+from tests.conftest import in_use, operation, truncate
 from tests.tcp_proxy import free_port
 
 pytestmark = pytest.mark.postgres_only
@@ -122,8 +122,7 @@ async def test_requests_cancelled_mid_mutation_return_their_connections(
                         await http.post("/graphql", json=payload)
                         created += 1
             await asyncio.sleep(0.2)
-            engine: AsyncEngine = app.state.engine
-            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            assert in_use(app) == 0
             assert await sessions_left(admin) == []
             users = (
                 await http.post("/graphql", json={"query": "{ users(limit: 100) { name } }"})
@@ -145,7 +144,6 @@ async def test_reads_finished_or_cancelled_midway_return_their_connections(
                     "variables": {"input": {"name": "N", "surname": "S", "email": f"r{n}@x.io"}},
                 }
                 await http.post("/graphql", json=payload)
-            engine: AsyncEngine = app.state.engine
             # finished: the first reaches the planned path, the second the fast path
             for _ in range(2):
                 assert (
@@ -156,7 +154,7 @@ async def test_reads_finished_or_cancelled_midway_return_their_connections(
                     )
                     == 5
                 )
-                assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+                assert in_use(app) == 0
             # cancelled: the same text (fast path) and new texts (Strawberry's path)
             for n in range(ROUNDS):
                 query = nested if n % 2 else nested + " " * n
@@ -164,4 +162,4 @@ async def test_reads_finished_or_cancelled_midway_return_their_connections(
                     async with asyncio.timeout(random.random() * 0.01):
                         await http.post("/graphql", json={"query": query})
             await asyncio.sleep(0.2)
-            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            assert in_use(app) == 0

@@ -1,4 +1,5 @@
-"""A request's reads on one connection: taken once, shared by its batches, given back."""
+"""A request's reads on one connection: taken once, shared by its batches, given back,
+and kept open for the next request while healthy and within the limit."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
 
+from gql_server.database import create_engine
 from loaders import Loaders, create_loaders
-from loaders.reads import RequestReads
-from tests.conftest import StatementCounter, listening
+from loaders.reads import KeptConnections, RequestReads
+from tests.conftest import StatementCounter, in_use, listening
 from tests.factories import make_wallet
 
 
@@ -30,10 +34,6 @@ def checkouts(engine: AsyncEngine) -> Iterator[Checkouts]:
         yield counter
 
 
-def checked_out(engine: AsyncEngine) -> int:
-    return int(engine.pool.checkedout())  # type: ignore[attr-defined]
-
-
 async def read_a_wallet(request: Loaders) -> None:
     """Three levels, and two batches that run at the same time (addresses, orders)."""
     users = await request.user_by_id.page(0, 10)
@@ -45,7 +45,11 @@ async def read_a_wallet(request: Loaders) -> None:
 
 
 async def test_every_batch_of_a_request_reads_on_one_connection_until_released(
-    loaders: Loaders, engine: AsyncEngine, sql: StatementCounter, checkouts: Checkouts
+    loaders: Loaders,
+    engine: AsyncEngine,
+    app: Starlette,
+    sql: StatementCounter,
+    checkouts: Checkouts,
 ) -> None:
     await make_wallet(loaders, users=3)
     request = create_loaders(loaders.session_maker, RequestReads(engine))
@@ -56,13 +60,13 @@ async def test_every_batch_of_a_request_reads_on_one_connection_until_released(
 
     assert sql.count == 4
     assert checkouts.count == 1
-    assert checked_out(engine) == 1  # held for the rest of the request
+    assert in_use(app) == 1  # held for the rest of the request
     await request.release()
-    assert checked_out(engine) == 0
+    assert in_use(app) == 0
 
 
 async def test_reads_after_a_release_take_a_fresh_connection(
-    loaders: Loaders, engine: AsyncEngine, checkouts: Checkouts
+    loaders: Loaders, engine: AsyncEngine, app: Starlette, checkouts: Checkouts
 ) -> None:
     await make_wallet(loaders, users=1)
     request = create_loaders(loaders.session_maker, RequestReads(engine))
@@ -74,11 +78,11 @@ async def test_reads_after_a_release_take_a_fresh_connection(
 
     assert checkouts.count == 1
     await request.release()
-    assert checked_out(engine) == 0
+    assert in_use(app) == 0
 
 
 async def test_default_loaders_return_each_connection_after_its_batch(
-    loaders: Loaders, engine: AsyncEngine, checkouts: Checkouts
+    loaders: Loaders, engine: AsyncEngine, app: Starlette, checkouts: Checkouts
 ) -> None:
     await make_wallet(loaders, users=3)
     request = create_loaders(loaders.session_maker)
@@ -87,4 +91,127 @@ async def test_default_loaders_return_each_connection_after_its_batch(
     await read_a_wallet(request)
 
     assert checkouts.count == 4
-    assert checked_out(engine) == 0  # nothing to release
+    assert in_use(app) == 0  # nothing to release
+
+
+async def test_a_request_reads_on_the_connection_the_last_one_left_open(
+    loaders: Loaders, engine: AsyncEngine, sql: StatementCounter, checkouts: Checkouts
+) -> None:
+    await make_wallet(loaders, users=3)
+    kept = KeptConnections(engine, limit=1)
+    first = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    await read_a_wallet(first)
+    await first.release()
+    assert kept.waiting == 1
+    sql.reset()
+    checkouts.count = 0
+
+    second = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    await read_a_wallet(second)
+    await second.release()
+
+    assert (sql.count, checkouts.count) == (4, 0)  # the same statements, no checkout
+    assert kept.waiting == 1
+    await kept.close()
+    assert kept.waiting == 0
+
+
+async def test_no_more_connections_stay_open_than_the_limit(
+    loaders: Loaders, engine: AsyncEngine
+) -> None:
+    await make_wallet(loaders, users=1)
+    pool: Any = engine.pool
+    before = pool.checkedout()
+    kept = KeptConnections(engine, limit=1)
+    requests = [create_loaders(loaders.session_maker, RequestReads(engine, kept)) for _ in "ab"]
+    await asyncio.gather(*(read_a_wallet(request) for request in requests))
+    assert pool.checkedout() == before + 2  # one each while they read
+
+    for request in requests:
+        await request.release()
+
+    assert kept.waiting == 1
+    assert pool.checkedout() == before + 1
+    await kept.close()
+    assert pool.checkedout() == before
+
+
+async def test_connections_given_back_after_shutdown_are_not_kept(
+    loaders: Loaders, engine: AsyncEngine
+) -> None:
+    await make_wallet(loaders, users=1)
+    kept = KeptConnections(engine, limit=4)
+    late = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    await read_a_wallet(late)
+    await kept.close()
+
+    await late.release()
+
+    assert kept.waiting == 0
+
+
+async def test_a_write_takes_a_kept_connection_back_to_the_pool_first(
+    loaders: Loaders, engine: AsyncEngine
+) -> None:
+    await make_wallet(loaders, users=1)
+    kept = KeptConnections(engine, limit=4)
+    pool: Any = engine.pool
+    before = pool.checkedout()
+    earlier = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    await read_a_wallet(earlier)
+    await earlier.release()
+    assert (kept.waiting, pool.checkedout()) == (1, before + 1)
+
+    writer = RequestReads(engine, kept)
+    await writer.before_write()  # holds none: lets a kept one go
+
+    assert (kept.waiting, pool.checkedout()) == (0, before)
+
+
+def backend_pid() -> Select[tuple[int]]:
+    return select(func.pg_backend_pid())
+
+
+@pytest.mark.postgres_only
+async def test_a_read_cut_short_leaves_its_connection_to_the_pool(postgres_url: str) -> None:
+    engine = create_engine(postgres_url)
+    kept = KeptConnections(engine, limit=1)
+    reads = RequestReads(engine, kept)
+    slow = asyncio.create_task(reads.fetch(select(func.pg_sleep(5)), None))
+    await asyncio.sleep(0.2)
+    slow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+
+    await reads.release()
+
+    assert kept.waiting == 0  # it may still be busy with the statement
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    await engine.dispose()
+
+
+@pytest.mark.postgres_only
+async def test_a_dead_kept_connection_is_replaced_and_the_others_let_go(
+    postgres_url: str,
+) -> None:
+    engine = create_engine(postgres_url)
+    kept = KeptConnections(engine, limit=2)
+    both = [RequestReads(engine, kept) for _ in "ab"]
+    pids = {
+        rows[0][0] for rows in await asyncio.gather(*(r.fetch(backend_pid(), None) for r in both))
+    }
+    for reads in both:
+        await reads.release()
+    assert (len(pids), kept.waiting) == (2, 2)
+    async with engine.connect() as admin:  # given: the database dropped them both
+        for pid in pids:
+            await admin.execute(select(func.pg_terminate_backend(pid)))
+
+    reads = RequestReads(engine, kept)
+    rows = await reads.fetch(backend_pid(), None)
+
+    assert rows[0][0] not in pids  # read on a fresh connection
+    assert kept.waiting == 0  # the other dead one was let go, not kept for the next request
+    await reads.release()
+    await kept.close()
+    await engine.dispose()
