@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any, NoReturn, TypeVar
+from weakref import WeakMethod
 
 from sqlalchemy import (
     ARRAY,
@@ -130,12 +131,12 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         self.columns = narrowed_to(self.table, columns)
         self.whole_rows = len(self.columns) == len(self.table.c)
         self.id_of = column_of(self.columns, "id")
-        self._write_listeners: list[WriteListener] = []
+        self._write_listeners: list[WeakMethod[WriteListener]] = []
 
     @cached_property
     def _pages(self) -> PageLoader:
         """Built on the first page asked for: most requests read none."""
-        return PageLoader(self.table, self.columns, self.fetch)
+        return PageLoader(self.table, self.columns, self.reads)
 
     def _forget_pages(self) -> None:
         if "_pages" in vars(self):
@@ -239,8 +240,11 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         return self
 
     def on_write(self, listener: WriteListener) -> None:
-        """Call `listener` after every successful write (loaders that cache by parent)."""
-        self._write_listeners.append(listener)
+        """Call the bound method `listener` after every successful write (loaders that
+        cache by parent). Held weakly: its loader and this one belong to one request's
+        `Loaders`, and a reference cycle between them would leave every request's loaders
+        to the collector instead of freeing them when the request drops them."""
+        self._write_listeners.append(WeakMethod(listener))
 
     async def fetch(
         self, stmt: Executable, parameters: Mapping[str, Any] | None = None
@@ -310,8 +314,10 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         self._forget_pages()
         if row is not None:
             self.prime(id, row)
-        for listener in self._write_listeners:
-            listener()
+        for reference in self._write_listeners:
+            listener = reference()
+            if listener is not None:
+                listener()
 
 
 def create_id_loader(

@@ -9,19 +9,19 @@ rows they point at are batched into one load per level, not one per page.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Executable, Row, Select, Table, bindparam, select
+from sqlalchemy import Row, Select, Table, bindparam, select
 
 from loaders.level_loader import LevelLoader
+from loaders.reads import Reads
 
 AnyRow = Row[Any]
 
 Filters = tuple[tuple[str, Any], ...]
 PageKey = tuple[Filters, int, int]  # (filters, skip, limit)
-Fetch = Callable[[Executable, dict[str, Any]], Any]
 FilterShape = tuple[tuple[str, bool], ...]  # (column, value is null) per filter
 OFFSET, LIMIT = "page_offset", "page_limit"
 
@@ -55,11 +55,11 @@ def bound(column: str) -> str:
 class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
     """Rows by `(filters, skip, limit)`, ordered by id; built and cleared by an `IdLoader`."""
 
-    def __init__(self, table: Table, columns: tuple[str, ...], fetch: Fetch) -> None:
+    def __init__(self, table: Table, columns: tuple[str, ...], reads: Reads) -> None:
         super().__init__()
         self.table = table
         self.columns = columns
-        self.fetch = fetch
+        self.reads = reads  # the request's, not its id loader's method: no reference cycle
 
     async def batch_load_fn(self, keys: list[PageKey]) -> list[list[AnyRow]]:
         """One range read per filter and run of adjacent pages; each page is a slice of it."""
@@ -72,7 +72,7 @@ class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
             stmt = page_statement(self.table, shape, self.columns)
             values = {bound(name): value for name, value in filters if value is not None}
             for start, end, members in runs(group):
-                rows: Sequence[AnyRow] = await self.fetch(
+                rows: Sequence[AnyRow] = await self.reads.fetch(
                     stmt, {**values, OFFSET: start, LIMIT: end - start}
                 )
                 for key in members:

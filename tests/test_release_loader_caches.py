@@ -3,6 +3,9 @@ freed by reference counting instead of waiting for the garbage collector."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 from gql_server.context import Context
 from gql_server.schema import schema
 from loaders import Loaders, create_loaders
@@ -25,3 +28,24 @@ async def test_the_loaders_hold_no_rows_after_the_operation(loaders: Loaders) ->
     cached = [loader._cache for loader in request.built()]
     assert len(cached) == 5  # users, orders, transactions by id; orders, transactions by parent
     assert cached == [{}] * len(cached)
+
+
+async def test_a_requests_loaders_are_freed_as_soon_as_it_lets_go_of_them(
+    loaders: Loaders,
+) -> None:
+    """Without the collector: no reference cycle among them (pages, children that
+    listen for writes). Under load the collector found such cycles only once they had
+    reached its oldest generation, and the server grew meanwhile."""
+    await make_wallet(loaders, users=2)
+    request = create_loaders(loaders.user_by_id.session_maker)
+    result = await schema.execute(NESTED, context_value=Context(request=None, loaders=request))
+    assert result.errors is None
+    built = [weakref.ref(loader) for loader in request.built()]
+    assert len(built) == 5
+    gc.disable()
+    try:
+        del request, result
+
+        assert [reference() for reference in built] == [None] * 5
+    finally:
+        gc.enable()
