@@ -13,8 +13,16 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Hashable
 from typing import Any, Generic, TypeVar
 
-from graphql import DocumentNode, ExecutionResult, GraphQLSchema, visit
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    get_operation_ast,
+    visit,
+)
 from graphql.execution.executor import Executor
+from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import DirectiveNode, VariableNode, Visitor
 from strawberry.extensions import SchemaExtension
 
@@ -67,18 +75,28 @@ class QueryPlans:
         self.vetted: Lru[str, DocumentNode] = Lru(size)
 
     def plan(
-        self, schema: GraphQLSchema, query: str, document: DocumentNode, executor: Executor
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: VariableValues,
+        raw_variables: dict[str, Any] | None,
     ) -> Plan:
         """Cached by (query text, operation, values of variables in @skip/@include)."""
         names = self.directive_variables.get(query)
         if names is None:
             names = variables_in_directives(document)
             self.directive_variables.put(query, names)
-        coerced = executor.variable_values.coerced
-        operation = executor.operation.name.value if executor.operation.name else None
-        key = (query, operation, *(coerced.get(name) for name in names))
+        name = operation.name.value if operation.name else None
+        key = (query, name, *(variables.coerced.get(variable) for variable in names))
         plan = self.plans.get(key)
         if plan is None:
+            executor = Executor.build(
+                schema, document, raw_variable_values=raw_variables, operation_name=name
+            )
+            if isinstance(executor, list):
+                raise Unplannable(str(executor[0]))
             plan = compile_plan(schema, executor)
             self.plans.put(key, plan)
         return plan
@@ -92,14 +110,20 @@ class QueryPlans:
         operation_name: str | None,
         loaders: Loaders,
     ) -> dict[str, Any] | None:
-        """The `data` of a planned run, or None when the normal path must answer."""
-        executor = Executor.build(
-            schema, document, raw_variable_values=variables, operation_name=operation_name
-        )
-        if isinstance(executor, list):
+        """The `data` of a planned run, or None when the normal path must answer.
+
+        A cached plan needs only the operation and its coerced variables: an `Executor`
+        is built on a miss, to compile the plan (one per request would leave the
+        collector a reference cycle each time)."""
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            return None  # none by that name, or several and no name: the normal path says so
+        coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+        if isinstance(coerced, list):
             return None  # variable errors: the normal path reports them
         try:
-            return await run_plan(self.plan(schema, query, document, executor), loaders, executor)
+            plan = self.plan(schema, query, document, operation, coerced, variables)
+            return await run_plan(plan, loaders, coerced)
         except (Unplannable, Fallback) as reason:
             log.debug("query planner: executing field by field: %s", reason)
         except Exception:  # e.g. the database: the normal path reports it with paths

@@ -15,8 +15,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from graphql.execution.executor import Executor
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 
 from gql_server.planner.builders import Builder, compile_builder
 from gql_server.planner.plan import Plan, Root, Selection, Step, TypeName
@@ -37,9 +36,9 @@ class Fallback(Exception):
     """The planned run met something only field-by-field execution reports exactly."""
 
 
-async def run_plan(plan: Plan, loaders: Loaders, executor: Executor) -> dict[str, Any]:
+async def run_plan(plan: Plan, loaders: Loaders, variables: VariableValues) -> dict[str, Any]:
     loaders = loaders.narrowed(plan.projection)  # rows of the columns the plan reads, no more
-    fetched = await fetch_roots([r for r in plan.roots if isinstance(r, Root)], loaders, executor)
+    fetched = await fetch_roots([r for r in plan.roots if isinstance(r, Root)], loaders, variables)
     data: dict[str, Any] = {}
     pending: Pending = defaultdict(list)
     for planned in plan.roots:
@@ -58,7 +57,9 @@ async def run_plan(plan: Plan, loaders: Loaders, executor: Executor) -> dict[str
     return data
 
 
-async def fetch_roots(roots: list[Root], loaders: Loaders, executor: Executor) -> dict[str, Any]:
+async def fetch_roots(
+    roots: list[Root], loaders: Loaders, variables: VariableValues
+) -> dict[str, Any]:
     """The same reads (and refusals) as the root resolvers in `queries.py`, batched as
     theirs are: all point lookups of one loader are ONE `load_all`, and all its pages
     one `pages` (adjacent ones merged), with no Future or scheduled dispatch per root.
@@ -68,7 +69,7 @@ async def fetch_roots(roots: list[Root], loaders: Loaders, executor: Executor) -
     for root in roots:
         details = root.details[0]
         arguments = get_argument_values(
-            root.field, details.node, executor.variable_values, details.fragment_variable_values
+            root.field, details.node, variables, details.fragment_variable_values
         )
         name = root.lookup.loader
         try:
