@@ -6,8 +6,9 @@ load tool), one request at a time; CPU per request, best of `--rounds`.
 
 Each workload runs twice on the fast path: as served, then with every read
 replayed from memory (the rows the same statement and parameters returned on a
-first pass). The difference is what the reads cost the server: connection
-checkout, SQLAlchemy's execution and row processing, asyncpg, the event loop.
+first pass). The difference is what the reads cost the server (on a connection
+kept open between requests): SQLAlchemy's execution and row processing, asyncpg,
+the event loop.
 Then the statements of one request of each workload run again on one held
 connection, through SQLAlchemy's `Connection` in a greenlet (as the loaders read)
 and as asyncpg prepared statements with the same SQL and parameters: the
