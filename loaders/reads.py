@@ -142,8 +142,8 @@ class RequestReads:
                 await greenlet_spawn(connection.close)
 
     async def before_write(self) -> None:
-        """Give this request's connection back to the pool, or else a kept one:
-        writes never wait on connections kept idle for reads."""
+        """Give this request's connection back to the pool, or else a kept one, so
+        connections kept idle for reads never take the place in the pool a write needs."""
         async with self._turn:
             connection, self._connection = self._connection, None
             if connection is not None:
