@@ -32,7 +32,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 from starlette.applications import Starlette
-from starlette.types import Message
 
 from bench import workloads
 from bench.seed import DEFAULT_URL, seed
@@ -42,6 +41,7 @@ from gql_server.app import create_app
 from gql_server.settings import Settings
 from loaders import AnyRow, Loaders, create_loaders
 from loaders.reads import Parameters, Reads, RequestReads
+from tests.apps import post_in_process
 
 Call = Callable[[bytes], Awaitable[None]]
 
@@ -89,32 +89,8 @@ async def running_app(url: str) -> AsyncIterator[tuple[Starlette, Call]]:
     app = create_app(Settings(database_url=url))
 
     async def call(body: bytes) -> None:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": "/graphql",
-            "raw_path": b"/graphql",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"content-type", b"application/json"), (b"host", b"bench")],
-            "client": ("127.0.0.1", 1),
-            "server": ("127.0.0.1", 80),
-        }
-        messages = iter([{"type": "http.request", "body": body, "more_body": False}])
-        status: list[int] = []
-
-        async def receive() -> Message:
-            return next(messages, {"type": "http.disconnect"})
-
-        async def send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-
-        await app(scope, receive, send)
-        assert status == [200], status
+        status, _ = await post_in_process(app, body)
+        assert status == 200, status
 
     async with app.router.lifespan_context(app):
         yield app, call

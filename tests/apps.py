@@ -1,4 +1,5 @@
-"""Apps with non-default settings, served to an httpx client, counting their SQL."""
+"""Apps with non-default settings, served to an httpx client, counting their SQL; and
+a POST to an app called in-process, with no client at all."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 from starlette.applications import Starlette
+from starlette.types import Message
 
 from gql_server.app import create_app
 from gql_server.settings import DatabaseLimits, QueryLimits, Settings
@@ -47,3 +49,40 @@ async def serving(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield Served(app, http, counter)
+
+
+async def post_in_process(app: Starlette, body: bytes) -> tuple[int, bytes]:
+    """POST `body` to /graphql by calling the ASGI app itself: the status and the body.
+
+    No client and no transport: nothing but the app runs (its CPU alone is measured,
+    and no object of a client's is left for the collector).
+    """
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"in-process")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent = [{"type": "http.request", "body": body, "more_body": False}]
+    status: list[int] = []
+    answer: list[bytes] = []
+
+    async def receive() -> Message:
+        return sent.pop() if sent else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+        elif message["type"] == "http.response.body":
+            answer.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status[0], b"".join(answer)

@@ -8,11 +8,11 @@ import json
 import weakref
 
 from starlette.applications import Starlette
-from starlette.types import Message
 
 from gql_server.context import Context
 from gql_server.schema import schema
 from loaders import Loaders, create_loaders
+from tests.apps import post_in_process
 from tests.factories import make_wallet
 
 NESTED = "{ users(limit: 5) { id orders { id transactions { id } } } }"
@@ -55,38 +55,6 @@ async def test_a_requests_loaders_are_freed_as_soon_as_it_lets_go_of_them(
         gc.enable()
 
 
-async def post_in_process(app: Starlette, body: bytes) -> bytes:
-    """POST `body` to /graphql by calling the ASGI app itself: no client, no transport
-    objects of its own in the collector's way."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"host", b"test")],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-        "app": app,
-    }
-    sent = [{"type": "http.request", "body": body, "more_body": False}]
-    answer: list[bytes] = []
-
-    async def receive() -> Message:
-        return sent.pop() if sent else {"type": "http.disconnect"}
-
-    async def send(message: Message) -> None:
-        if message["type"] == "http.response.body":
-            answer.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return b"".join(answer)
-
-
 async def test_a_request_on_the_planned_fast_path_leaves_nothing_to_the_collector(
     app: Starlette, loaders: Loaders
 ) -> None:
@@ -102,4 +70,6 @@ async def test_a_request_on_the_planned_fast_path_leaves_nothing_to_the_collecto
     finally:
         gc.enable()
     assert answers == [first] * 3
-    assert len(json.loads(first)["data"]["users"]) == 2
+    status, answer = first
+    assert status == 200
+    assert len(json.loads(answer)["data"]["users"]) == 2
