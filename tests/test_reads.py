@@ -94,19 +94,28 @@ async def test_default_loaders_return_each_connection_after_its_batch(
     assert in_use(app) == 0  # nothing to release
 
 
+def reading_through(loaders: Loaders, engine: AsyncEngine, kept: KeptConnections) -> Loaders:
+    """A request's loaders whose reads come from, and go back to, `kept`."""
+    return create_loaders(loaders.session_maker, RequestReads(engine, kept))
+
+
+def checked_out(engine: AsyncEngine) -> int:
+    return int(engine.pool.checkedout())  # type: ignore[attr-defined]
+
+
 async def test_a_request_reads_on_the_connection_the_last_one_left_open(
     loaders: Loaders, engine: AsyncEngine, sql: StatementCounter, checkouts: Checkouts
 ) -> None:
     await make_wallet(loaders, users=3)
     kept = KeptConnections(engine, limit=1)
-    first = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    first = reading_through(loaders, engine, kept)
     await read_a_wallet(first)
     await first.release()
     assert kept.waiting == 1
     sql.reset()
     checkouts.count = 0
 
-    second = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    second = reading_through(loaders, engine, kept)
     await read_a_wallet(second)
     await second.release()
 
@@ -120,20 +129,19 @@ async def test_no_more_connections_stay_open_than_the_limit(
     loaders: Loaders, engine: AsyncEngine
 ) -> None:
     await make_wallet(loaders, users=1)
-    pool: Any = engine.pool
-    before = pool.checkedout()
+    before = checked_out(engine)
     kept = KeptConnections(engine, limit=1)
-    requests = [create_loaders(loaders.session_maker, RequestReads(engine, kept)) for _ in "ab"]
+    requests = [reading_through(loaders, engine, kept) for _ in "ab"]
     await asyncio.gather(*(read_a_wallet(request) for request in requests))
-    assert pool.checkedout() == before + 2  # one each while they read
+    assert checked_out(engine) == before + 2  # one each while they read
 
     for request in requests:
         await request.release()
 
     assert kept.waiting == 1
-    assert pool.checkedout() == before + 1
+    assert checked_out(engine) == before + 1
     await kept.close()
-    assert pool.checkedout() == before
+    assert checked_out(engine) == before
 
 
 async def test_connections_given_back_after_shutdown_are_not_kept(
@@ -141,7 +149,7 @@ async def test_connections_given_back_after_shutdown_are_not_kept(
 ) -> None:
     await make_wallet(loaders, users=1)
     kept = KeptConnections(engine, limit=4)
-    late = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    late = reading_through(loaders, engine, kept)
     await read_a_wallet(late)
     await kept.close()
 
@@ -155,17 +163,16 @@ async def test_a_write_takes_a_kept_connection_back_to_the_pool_first(
 ) -> None:
     await make_wallet(loaders, users=1)
     kept = KeptConnections(engine, limit=4)
-    pool: Any = engine.pool
-    before = pool.checkedout()
-    earlier = create_loaders(loaders.session_maker, RequestReads(engine, kept))
+    before = checked_out(engine)
+    earlier = reading_through(loaders, engine, kept)
     await read_a_wallet(earlier)
     await earlier.release()
-    assert (kept.waiting, pool.checkedout()) == (1, before + 1)
+    assert (kept.waiting, checked_out(engine)) == (1, before + 1)
 
     writer = RequestReads(engine, kept)
     await writer.before_write()  # holds none: lets a kept one go
 
-    assert (kept.waiting, pool.checkedout()) == (0, before)
+    assert (kept.waiting, checked_out(engine)) == (0, before)
 
 
 def backend_pid() -> Select[tuple[int]]:
@@ -186,7 +193,7 @@ async def test_a_read_cut_short_leaves_its_connection_to_the_pool(postgres_url: 
     await reads.release()
 
     assert kept.waiting == 0  # it may still be busy with the statement
-    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert checked_out(engine) == 0
     await engine.dispose()
 
 
