@@ -3,7 +3,7 @@
 # GraphiQL's browser builds from the npm registry (as `make graphiql-assets` does).
 FROM node:20-slim AS graphiql
 WORKDIR /build
-COPY gql_server/graphiql_static/package.json gql_server/graphiql_static/package-lock.json ./
+COPY gql_server/http/graphiql_static/package.json gql_server/http/graphiql_static/package-lock.json ./
 RUN npm ci --no-audit --no-fund && mkdir vendor && cp \
     node_modules/react/umd/react.production.min.js \
     node_modules/react-dom/umd/react-dom.production.min.js \
@@ -24,7 +24,7 @@ COPY models ./models
 COPY loaders ./loaders
 COPY migrations ./migrations
 COPY gql_server ./gql_server
-COPY --from=graphiql /build/vendor ./gql_server/graphiql_static/public/vendor
+COPY --from=graphiql /build/vendor ./gql_server/http/graphiql_static/public/vendor
 RUN pip install . && useradd --system --home /app mwallet && chown -R mwallet /app
 
 USER mwallet

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TS_CLIENT := clients/typescript
 TS_STAMP := $(TS_CLIENT)/node_modules/.installed-stamp
-GRAPHIQL := gql_server/graphiql_static
+GRAPHIQL := gql_server/http/graphiql_static
 GRAPHIQL_VENDOR := $(GRAPHIQL)/public/vendor
 GRAPHIQL_STAMP := $(GRAPHIQL_VENDOR)/.installed-stamp
 # ariadne-codegen pins an older graphql-core than the server runs on: it gets a venv of its own

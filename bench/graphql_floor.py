@@ -17,11 +17,12 @@ from typing import Any
 from aiodataloader import DataLoader
 from sqlalchemy import select
 
-from gql_server.context import Context
 from gql_server.database import create_engine
-from gql_server.schema import create_schema
+from gql_server.schema.build import create_schema
+from gql_server.schema.context import Context
 from gql_server.settings import Settings
 from loaders import AnyRow, Loaders
+from loaders.container import one_to_many
 from models import Address, Base, Order, Transaction, User
 
 RUNS = 30
@@ -56,9 +57,16 @@ class RowsByParent(DataLoader[int, list[AnyRow]]):
 class InMemoryLoaders(Loaders):
     """`Loaders` with every loader given (over rows in memory), so none reads the database."""
 
-    def __init__(self, given: dict[str, Any]) -> None:
+    def __init__(self, by_id: dict[type[Base], Any], children: dict[Any, Any]) -> None:
         super().__init__(session_maker=None)  # type: ignore[arg-type]  # no loader reads
-        vars(self).update(given)  # in place of the cached properties Loaders would build
+        self.memory_by_id = by_id
+        self.memory_children = children
+
+    def by_id(self, model: type[Any]) -> Any:
+        return self.memory_by_id[model]
+
+    def children(self, relation: Any) -> Any:
+        return self.memory_children[one_to_many(relation)]
 
 
 def grouped(rows: list[AnyRow], parent: str) -> dict[int, list[AnyRow]]:
@@ -95,16 +103,12 @@ class Tables:
     def loaders(self) -> Loaders:
         """Fresh in-memory loaders, as each request gets fresh real ones."""
         by_id = {model: RowsById(self.rows[model], self.by_id[model]) for model in self.rows}
-        memory: Any = {
-            "user_by_id": by_id[User],
-            "address_by_id": by_id[Address],
-            "order_by_id": by_id[Order],
-            "transaction_by_id": by_id[Transaction],
-            "addresses_by_user_id": RowsByParent(self.addresses),
-            "orders_by_user_id": RowsByParent(self.orders),
-            "transactions_by_order_id": RowsByParent(self.transactions),
+        children = {
+            one_to_many(User.addresses): RowsByParent(self.addresses),
+            one_to_many(User.orders): RowsByParent(self.orders),
+            one_to_many(Order.transactions): RowsByParent(self.transactions),
         }
-        return InMemoryLoaders(memory)
+        return InMemoryLoaders(by_id, children)
 
 
 async def execute(tables: Tables, document: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from bench import workloads
 from bench.seed import DEFAULT_URL, seed
 from bench.statements import body_of
 from bench.workloads import Workload
-from gql_server.app import create_app
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from loaders import AnyRow, Loaders, create_loaders
 from loaders.reads import Parameters, Reads, RequestReads
@@ -114,7 +114,7 @@ def fast_path_reading(make: Callable[[AsyncEngine], Reads]) -> Iterator[None]:
     def loaders(app: Any) -> Loaders:
         return create_loaders(app.state.session_maker, make(app.state.engine))
 
-    with mock.patch("gql_server.planner.fast_path.request_loaders", loaders):
+    with mock.patch("gql_server.http.fast_path.request_loaders", loaders):
         yield
 
 

@@ -58,9 +58,11 @@ class Measured:
 
 
 @contextmanager
-def server(command: list[str], port: int, health: str, env: dict[str, str]) -> Iterator[int]:
+def server(
+    command: list[str], port: int, health: str, env: dict[str, str], cwd: Path | None = None
+) -> Iterator[int]:
     """Start a server on 127.0.0.1:`port`, wait until `health` answers, stop it afterwards."""
-    process = subprocess.Popen(command, env={**os.environ, **env})
+    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=cwd)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -141,6 +143,13 @@ def ours_command(port: int, workers: int) -> list[str]:
     return [*serve, "--workers", str(workers), "--no-access-log"]
 
 
+def baseline_command(port: int) -> list[str]:
+    """Our server from another checkout (run in its folder, so its code is imported)."""
+    cli = "import sys; from gql_server.cli import main; sys.argv[0] = 'mwallet-gql'; main()"
+    serve = ["serve", "--host", HOST, "--port", str(port), "--workers", "1", "--no-access-log"]
+    return [sys.executable, "-c", cli, *serve]
+
+
 def raw_command(port: int) -> list[str]:
     app = ["-m", "uvicorn", "--factory", "bench.raw_limit:create_app"]
     options = ["--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log"]
@@ -157,6 +166,12 @@ def main() -> None:
         "--targets",
         default="raw,ours,planner-off,scale-out",
         help="comma-separated subset of raw,ours,planner-off,scale-out (default: all)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of another version (e.g. `git worktree add /tmp/before HEAD~3`): "
+        "its server is measured side by side with ours, as 'baseline'",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -196,12 +211,12 @@ def main() -> None:
     results: list[Measured] = []
     expected: dict[str, Any] = {}
     targets = set(args.targets.split(","))
-    raw_port, ours_port, scaled_port, off_port = (args.port + n for n in range(4))
+    raw_port, ours_port, scaled_port, off_port, baseline_port = (args.port + n for n in range(5))
     with ExitStack() as running:
         # Both servers run side by side (the idle one costs nothing), and each workload
         # is measured on the raw limit and then on ours: the two figures of a ratio are
         # seconds apart, not minutes, so the machine's drift between them stays small.
-        raw_pid = ours_pid = None
+        raw_pid = ours_pid = baseline_pid = None
         if "raw" in targets:
             raw_pid = running.enter_context(
                 server(raw_command(raw_port), raw_port, "/w1?id=1", env)
@@ -210,7 +225,25 @@ def main() -> None:
             ours_pid = running.enter_context(
                 server(ours_command(ours_port, 1), ours_port, "/health", env)
             )
+        if args.baseline is not None:
+            baseline_pid = running.enter_context(
+                server(
+                    baseline_command(baseline_port), baseline_port, "/health", env, args.baseline
+                )
+            )
         for workload in load:
+            if baseline_pid is not None and not workload.name.startswith("W4"):
+                results.append(
+                    measure(
+                        "baseline",
+                        baseline_pid,
+                        baseline_port,
+                        workload,
+                        workload.graphql,
+                        durations,
+                    )
+                )
+                log.info("%s", results[-1])
             if raw_pid is not None and workload.raw:
                 expected[workload.name] = first_response(raw_port, workload.raw[0])
                 results.append(

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 
-from gql_server.app import create_app
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gql_server.scalars import serialize_datetime
+from gql_server.schema.scalars import serialize_datetime
 
 HERE = Path(__file__).resolve().parent
 USERS = 2_000

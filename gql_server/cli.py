@@ -18,7 +18,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
 
     exit_zero_after_graceful_stop()
     uvicorn.run(
-        "gql_server.app:create_app",
+        "gql_server.http.app:create_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
@@ -53,7 +53,7 @@ def seed(_: argparse.Namespace, settings: Settings) -> None:
 
 
 def export_schema(_: argparse.Namespace, __: Settings) -> None:
-    from gql_server.schema import schema
+    from gql_server.schema.build import schema
 
     sys.stdout.write(schema.as_str() + "\n")
 

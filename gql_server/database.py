@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
-import orjson
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,7 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from gql_server import exact_json
+from gql_server import json_codec
 from gql_server.settings import DatabaseLimits
 
 
@@ -29,7 +27,7 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
         "hide_parameters": True,
         "pool_pre_ping": False,  # dead connections are replaced on failure (loaders/reconnect.py)
         "json_serializer": dump_json,
-        "json_deserializer": exact_json.loads,
+        "json_deserializer": json_codec.loads,
     }
     if limits is not None and database_url.startswith("postgresql"):
         options.update(
@@ -48,12 +46,8 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
 
 
 def dump_json(value: Any) -> str:
-    """JSON columns through orjson; the standard encoder for what orjson refuses
-    (integers beyond 64 bits)."""
-    try:
-        return orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value)
+    """JSON columns are written by the server's one encoder."""
+    return json_codec.dumps(value).decode()
 
 
 def server_timeouts(limits: DatabaseLimits) -> dict[str, str]:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gql_server.database import create_engine, create_session_maker
-from loaders.clock import utcnow
+from gql_server.domain.clock import utcnow
 from loaders.reconnect import on_a_live_connection
 from models import PersistedOperation
 

@@ -1,24 +1,18 @@
-"""The DataLoader layer: every read and write of the API goes through here."""
+"""Batched, per-request reads: every read of the API goes through here."""
 
-from loaders.container import Loaders, Projection, create_loaders, projection_of
-from loaders.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite, WriteRefused
-from loaders.fkey_loader import FkeyLoader, create_fkey_loader
-from loaders.id_loader import AnyRow, IdLoader, SessionMaker, create_id_loader
+from loaders.container import LoaderKey, Loaders, Projection, create_loaders, projection_of
+from loaders.fkey_loader import FkeyLoader
+from loaders.id_loader import IdLoader, SessionMaker
+from loaders.reads import AnyRow
 
 __all__ = [
     "AnyRow",
-    "ConstraintViolated",
     "FkeyLoader",
     "IdLoader",
+    "LoaderKey",
     "Loaders",
     "Projection",
-    "RowInUse",
-    "RowNotFound",
     "SessionMaker",
-    "StaleWrite",
-    "WriteRefused",
-    "create_fkey_loader",
-    "create_id_loader",
     "create_loaders",
     "projection_of",
 ]

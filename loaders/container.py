@@ -1,22 +1,43 @@
-"""Every loader one request may use, each built the first time the request asks for it."""
+"""Every loader one request may use, reached by model or by relationship, built on first use.
+
+`loaders.by_id(Order)` reads orders by id; `loaders.children(Order.transactions)`
+reads each order's transactions. Both are keyed by the model class or the mapped
+relationship itself, never by a name, so a type checker (and the first import)
+catches a wrong one, and a new model needs no loader code at all.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
-from aiodataloader import DataLoader
+from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, RelationshipProperty
 
-from loaders.fkey_loader import FkeyLoader, create_fkey_loader
-from loaders.id_loader import IdLoader, SessionMaker, create_id_loader
+from loaders.fkey_loader import FkeyLoader
+from loaders.id_loader import AnyRow, IdLoader, SessionMaker
+from loaders.level_loader import LevelLoader
 from loaders.reads import PooledReads, Reads
-from models import Address, Base, Order, Transaction, User
+from models import Base
 
+M = TypeVar("M", bound=Base)
+C = TypeVar("C", bound=Base)
+# What a loader reads: a model by id, or a one-to-many relationship by parent id.
+LoaderKey = type[Base] | RelationshipProperty[Any]
 # Columns to read, by table name (a table not named: every column); hashable, so a
 # query plan computes it once and requests find their narrowed loaders by it.
 Projection = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def one_to_many(relation: InstrumentedAttribute[Any] | RelationshipProperty[Any]) -> Any:
+    """The relationship behind `relation`, refused unless parents have many children."""
+    prop = relation if isinstance(relation, RelationshipProperty) else relation.property
+    if not (
+        isinstance(prop, RelationshipProperty) and prop.direction is RelationshipDirection.ONETOMANY
+    ):
+        raise TypeError(f"{relation} is not a one-to-many relationship")
+    return prop
 
 
 class Loaders:
@@ -33,6 +54,8 @@ class Loaders:
         if reads is not None:
             self.reads = reads
         self._columns = dict(projection)
+        self._by_id: dict[type[Base], IdLoader] = {}
+        self._children: dict[RelationshipProperty[Any], FkeyLoader] = {}
         self._narrowed: dict[Projection, Loaders] = {}
 
     @cached_property
@@ -40,43 +63,31 @@ class Loaders:
         """Where every loader of the request reads: by default a connection per batch."""
         return PooledReads(self.session_maker.kw["bind"])
 
-    @cached_property
-    def user_by_id(self) -> IdLoader:
-        return self._id_loader(User)
+    def by_id(self, model: type[M]) -> IdLoader:
+        """Rows of `model` by id."""
+        loader = self._by_id.get(model)
+        if loader is None:
+            columns = self._columns.get(model.__tablename__)
+            loader = self._by_id[model] = IdLoader(self.session_maker, model, self.reads, columns)
+        return loader
 
-    @cached_property
-    def address_by_id(self) -> IdLoader:
-        return self._id_loader(Address)
+    def children(
+        self, relation: InstrumentedAttribute[list[C]] | RelationshipProperty[Any]
+    ) -> FkeyLoader:
+        """The rows each parent has through the one-to-many `relation` (`User.orders`)."""
+        prop = one_to_many(relation)
+        loader = self._children.get(prop)
+        if loader is None:
+            (foreign_key,) = prop.remote_side
+            child = self.by_id(prop.mapper.class_)
+            loader = self._children[prop] = FkeyLoader(child, foreign_key.key)
+        return loader
 
-    @cached_property
-    def order_by_id(self) -> IdLoader:
-        return self._id_loader(Order)
-
-    @cached_property
-    def transaction_by_id(self) -> IdLoader:
-        return self._id_loader(Transaction)
-
-    @cached_property
-    def addresses_by_user_id(self) -> FkeyLoader:
-        return self._fkey_loader("addresses_by_user_id")
-
-    @cached_property
-    def orders_by_user_id(self) -> FkeyLoader:
-        return self._fkey_loader("orders_by_user_id")
-
-    @cached_property
-    def transactions_by_order_id(self) -> FkeyLoader:
-        return self._fkey_loader("transactions_by_order_id")
-
-    def _id_loader(self, model: type[Base]) -> IdLoader:
-        columns = self._columns.get(model.__tablename__)
-        return create_id_loader(self.session_maker, model, self.reads, columns)
-
-    def _fkey_loader(self, name: str) -> FkeyLoader:
-        model, foreign_key = LOADED[name]
-        assert foreign_key is not None, f"{name} is not a to-many loader"
-        column = getattr(model, foreign_key)
-        return create_fkey_loader(self.session_maker, model, column, id_loader=self.by_model(model))
+    def level(self, key: LoaderKey) -> LevelLoader[Any, Any]:
+        """The loader of `key`, for code that loads whole levels (the query planner)."""
+        if isinstance(key, RelationshipProperty):
+            return self.children(key)
+        return self.by_id(key)
 
     def narrowed(self, projection: Projection) -> Loaders:
         """Loaders of this request that read only the columns of `projection`
@@ -92,12 +103,26 @@ class Loaders:
             )
         return narrowed
 
-    def built(self) -> list[DataLoader[Any, Any]]:
+    def built(self) -> list[LevelLoader[Any, Any]]:
         """The loaders this request has used so far, narrowed ones included."""
-        built = [value for value in vars(self).values() if isinstance(value, DataLoader)]
+        built: list[LevelLoader[Any, Any]] = [*self._by_id.values(), *self._children.values()]
         for narrowed in self._narrowed.values():
             built.extend(narrowed.built())
         return built
+
+    def check_writable(self) -> None:
+        """Refuse a write before it starts through loaders that read only some columns:
+        the rows it returns would be primed into caches of partial rows."""
+        if self._columns:
+            raise TypeError("loaders reading only some columns never write")
+
+    def written(self, model: type[Base], id: int, row: AnyRow | None) -> None:
+        """A write of row `id` of `model` committed (`row` None: deleted): later loads in
+        this request see it, and lists it may have joined or left are read again."""
+        self.by_id(model).written(id, row)
+        for prop, loader in self._children.items():
+            if prop.mapper.class_ is model:
+                loader.clear_all()
 
     def clear_all(self) -> None:
         """Forget everything cached in this request (after a write lost a race)."""
@@ -109,46 +134,20 @@ class Loaders:
         self.clear_all()
         await self.reads.release()
 
-    def by_model(self, model: type[Base]) -> IdLoader:
-        """The id loader of `model` (generic code follows foreign keys with it)."""
-        return self.by_table(model.__tablename__)
 
-    def by_table(self, table_name: str) -> IdLoader:
-        name = ID_LOADERS.get(table_name)
-        if name is None:
-            raise LookupError(f"no id loader for table {table_name!r}; add one to Loaders")
-        loader: IdLoader = getattr(self, name)
-        return loader
-
-
-# Loader name -> (the model it reads, the foreign key it groups rows by, if any).
-LOADED: dict[str, tuple[type[Base], str | None]] = {
-    "user_by_id": (User, None),
-    "address_by_id": (Address, None),
-    "order_by_id": (Order, None),
-    "transaction_by_id": (Transaction, None),
-    "addresses_by_user_id": (Address, "user_id"),
-    "orders_by_user_id": (Order, "user_id"),
-    "transactions_by_order_id": (Transaction, "order_id"),
-}
-
-
-def projection_of(needs: Mapping[str, Iterable[str]]) -> Projection:
-    """The columns to read per table for the columns `needs` names by loader name,
+def projection_of(needs: Mapping[LoaderKey, Iterable[str]]) -> Projection:
+    """The columns to read per table for the columns `needs` names by loader key,
     with the foreign key a to-many loader groups its rows by (loaders add `id`)."""
     by_table: dict[str, set[str]] = defaultdict(set)
-    for name, columns in needs.items():
-        if name not in LOADED:
-            raise LookupError(f"no loader named {name!r}; add it to LOADED")
-        model, foreign_key = LOADED[name]
-        wanted = by_table[model.__tablename__]
+    for key, columns in needs.items():
+        if isinstance(key, RelationshipProperty):
+            (foreign_key,) = one_to_many(key).remote_side
+            wanted = by_table[foreign_key.table.name]
+            wanted.add(foreign_key.key)
+        else:
+            wanted = by_table[key.__tablename__]
         wanted.update(columns)
-        if foreign_key is not None:
-            wanted.add(foreign_key)
     return tuple(sorted((table, tuple(sorted(names))) for table, names in by_table.items()))
-
-
-ID_LOADERS = {model.__tablename__: name for name, (model, key) in LOADED.items() if key is None}
 
 
 def create_loaders(session_maker: SessionMaker, reads: Reads | None = None) -> Loaders:

@@ -13,12 +13,10 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, bindparam, select
+from sqlalchemy import Select, Table, bindparam, select
 
 from loaders.level_loader import LevelLoader
-from loaders.reads import Reads
-
-AnyRow = Row[Any]
+from loaders.reads import AnyRow, Reads
 
 Filters = tuple[tuple[str, Any], ...]
 PageKey = tuple[Filters, int, int]  # (filters, skip, limit)

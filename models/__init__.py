@@ -1,20 +1,42 @@
-"""SQLAlchemy models of the wallet domain."""
+"""SQLAlchemy models of the wallet domain, and the ones the API exposes."""
 
+from typing import Any
+
+from sqlalchemy import Table
+
+from models import address, order, transaction, user
 from models.address import Address
 from models.base import Base
 from models.enums import AssetType, OrderType
+from models.exposed import Exposed
 from models.order import Order
 from models.persisted_operation import PersistedOperation
 from models.transaction import Transaction
 from models.user import User
 
+# What the API serves, in the order its root fields and mutations are listed.
+EXPOSED: tuple[Exposed[Any], ...] = (user.API, address.API, order.API, transaction.API)
+
+
+def model_of(table: Table) -> type[Base]:
+    """The model mapped to `table` (foreign keys name tables, loaders take models)."""
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is table:
+            model: type[Base] = mapper.class_
+            return model
+    raise LookupError(f"no model maps table {table.name}")
+
+
 __all__ = [
+    "EXPOSED",
     "Address",
     "AssetType",
     "Base",
+    "Exposed",
     "Order",
     "OrderType",
     "PersistedOperation",
     "Transaction",
     "User",
+    "model_of",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.exposed import Exposed
 from models.types import Money
 
 if TYPE_CHECKING:
@@ -52,3 +53,12 @@ class Address(Base):
     account_key: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     user: Mapped[User] = relationship(back_populates="addresses", lazy="raise")
+
+
+API = Exposed(
+    Address,
+    plural="addresses",
+    filters=(Address.user_id, Address.network, Address.is_default),
+    relations=(Address.user,),
+    write_only=(Address.account_key,),
+)

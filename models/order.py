@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.enums import AssetType, OrderType
+from models.exposed import Exposed
 
 if TYPE_CHECKING:
     from models.transaction import Transaction
@@ -40,3 +41,10 @@ class Order(Base):
 
     user: Mapped[User] = relationship(back_populates="orders", lazy="raise")
     transactions: Mapped[list[Transaction]] = relationship(back_populates="order", lazy="raise")
+
+
+API = Exposed(
+    Order,
+    filters=(Order.user_id, Order.order_type, Order.asset),
+    relations=(Order.user, Order.transactions),
+)

@@ -24,6 +24,10 @@ class AwareDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        return datetime
+
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
@@ -60,6 +64,10 @@ class Money(TypeDecorator[Decimal]):
 
     impl = Numeric(MONEY_PRECISION, MONEY_SCALE)
     cache_ok = True
+
+    @property
+    def python_type(self) -> type:
+        return Decimal
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":

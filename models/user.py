@@ -8,6 +8,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.exposed import Exposed
 
 if TYPE_CHECKING:
     from models.address import Address
@@ -23,3 +24,6 @@ class User(Base):
 
     addresses: Mapped[list[Address]] = relationship(back_populates="user", lazy="raise")
     orders: Mapped[list[Order]] = relationship(back_populates="user", lazy="raise")
+
+
+API = Exposed(User, filters=(User.email,), relations=(User.addresses, User.orders))

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from starlette.applications import Starlette
 from starlette.types import Message
 
-from gql_server.app import create_app
+from gql_server.http.app import create_app
 from gql_server.settings import DatabaseLimits, QueryLimits, Settings
 from tests.conftest import StatementCounter
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
-from gql_server.app import create_app
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from loaders import Loaders, create_loaders
 from migrations import alembic_config, empty_postgres_schema

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from gql_server.domain.store import insert_row
 from loaders import AnyRow, Loaders
+from models import Address, Order, Transaction, User
 
 _serial = itertools.count(1)
 
@@ -13,24 +15,24 @@ _serial = itertools.count(1)
 async def make_user(loaders: Loaders, **values: Any) -> AnyRow:
     n = next(_serial)
     row = {"name": f"Name{n}", "surname": f"Surname{n}", "email": f"user{n}@example.com"}
-    return await loaders.user_by_id.insert({**row, **values})
+    return await insert_row(loaders, User, {**row, **values})
 
 
 async def make_address(loaders: Loaders, user_id: int, **values: Any) -> AnyRow:
     n = next(_serial)
     row = {"user_id": user_id, "address": f"bc1q{n:08d}", "network": "bitcoin"}
-    return await loaders.address_by_id.insert({**row, **values})
+    return await insert_row(loaders, Address, {**row, **values})
 
 
 async def make_order(loaders: Loaders, user_id: int, **values: Any) -> AnyRow:
     row = {"user_id": user_id, "start": 1_767_225_600.0}
-    return await loaders.order_by_id.insert({**row, **values})
+    return await insert_row(loaders, Order, {**row, **values})
 
 
 async def make_transaction(loaders: Loaders, order_id: int, **values: Any) -> AnyRow:
     n = next(_serial)
     row = {"order_id": order_id, "tranx_id": f"{n:064x}", "tranx_ref": f"ref-{n}"}
-    return await loaders.transaction_by_id.insert({**row, **values})
+    return await insert_row(loaders, Transaction, {**row, **values})
 
 
 async def make_wallet(

@@ -9,7 +9,7 @@ from typing import Any
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type
 from hypothesis import strategies as st
 
-from gql_server.schema import schema
+from gql_server.schema.build import schema
 
 GRAPHQL = schema._schema
 OBJECTS = ("User", "Address", "Order", "Transaction")

@@ -16,8 +16,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from gql_server.database import create_session_maker
+from gql_server.domain.errors import StaleWrite
+from gql_server.domain.store import update_row
 from gql_server.settings import DatabaseLimits
-from loaders import Loaders, StaleWrite, create_loaders
+from loaders import Loaders, create_loaders
+from models import Address, User
 from tests.apps import Served, serving
 from tests.conftest import operation, truncate
 from tests.factories import make_address, make_user
@@ -104,7 +107,7 @@ async def test_exactly_one_of_k_clients_with_the_same_token_wins(
 
 async def outcome(loaders: Loaders, id: int, token: datetime, values: dict[str, Any]) -> Any:
     try:
-        return await loaders.address_by_id.update(id, token, values)
+        return await update_row(loaders, Address, id, token, values)
     except StaleWrite as stale:
         return stale
 
@@ -142,12 +145,12 @@ async def increment_until_done(
     acknowledged = 0
     while acknowledged < times:
         loaders = create_loaders(session_maker)  # a fresh request: nothing cached
-        read = await loaders.address_by_id.load(address_id)
+        read = await loaders.by_id(Address).load(address_id)
         assert read is not None
         balance = read.address_balance + 1
         try:
-            await loaders.address_by_id.update(
-                address_id, read.lastchange, {"address_balance": balance}
+            await update_row(
+                loaders, Address, address_id, read.lastchange, {"address_balance": balance}
             )
         except StaleWrite:
             continue
@@ -163,7 +166,7 @@ async def test_no_lost_updates_with_retry_on_stale_data(
     acknowledged = await released_together(
         *(increment_until_done(session_maker, address.id, 200) for _ in range(8))
     )
-    final = await create_loaders(session_maker).address_by_id.load(address.id)
+    final = await create_loaders(session_maker).by_id(Address).load(address.id)
     assert final is not None
     assert final.address_balance == sum(acknowledged) == 1600
 
@@ -197,7 +200,7 @@ async def test_ten_thousand_back_to_back_updates_give_distinct_tokens(
     user = await make_user(loaders)
     tokens = [user.lastchange]
     for n in range(10_000):
-        row = await loaders.user_by_id.update(user.id, tokens[-1], {"name": f"n{n}"})
+        row = await update_row(loaders, User, user.id, tokens[-1], {"name": f"n{n}"})
         tokens.append(row.lastchange)
     assert len(set(tokens)) == len(tokens) == 10_001
     assert tokens == sorted(tokens)
@@ -253,7 +256,9 @@ async def test_concurrent_make_default_never_leaves_two_defaults(served: Served)
         assert kinds == ["Address", "ValidationError"], (round_number, results)
         refused = next(r for r in results if r["__typename"] == "ValidationError")
         assert refused["field"] == "isDefault"
-        defaults = await create_loaders(served.app.state.session_maker).address_by_id.filter_by(
-            user_id=user.id, network="bitcoin", is_default=True
+        defaults = (
+            await create_loaders(served.app.state.session_maker)
+            .by_id(Address)
+            .filter_by(user_id=user.id, network="bitcoin", is_default=True)
         )
         assert len(defaults) == 1

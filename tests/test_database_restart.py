@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from alembic import command
 
-from gql_server.faults import DATABASE_BUSY, DATABASE_UNAVAILABLE
+from gql_server.schema.masking import DATABASE_BUSY, DATABASE_UNAVAILABLE
 from migrations import alembic_config
 from tests import throwaway_cluster
 from tests.apps import serving

@@ -15,7 +15,7 @@ import uvicorn
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from gql_server.app import create_app
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from tests.conftest import in_use, operation, truncate
 from tests.tcp_proxy import free_port

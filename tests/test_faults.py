@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from gql_server.faults import DATABASE_BUSY, DATABASE_UNAVAILABLE
+from gql_server.schema.masking import DATABASE_BUSY, DATABASE_UNAVAILABLE
 from gql_server.settings import DatabaseLimits
 from tests.apps import Served, serving
 from tests.conftest import operation, truncate

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from gql_server.domain.store import insert_row
 from loaders import Loaders, create_loaders
+from models import Address, User
 from tests.conftest import StatementCounter
 from tests.factories import make_address, make_user
 
@@ -19,10 +21,10 @@ async def test_children_of_many_parents_are_one_statement_grouped_and_ordered(
             (await make_address(loaders, user.id, network=f"n{k}")).id for k in range(i % 3 + 1)
         ]
     expected[users[-1].id] = []
-    request = create_loaders(loaders.user_by_id.session_maker)
+    request = create_loaders(loaders.session_maker)
     sql.reset()
 
-    groups = await asyncio.gather(*(request.addresses_by_user_id.load(u.id) for u in users))
+    groups = await asyncio.gather(*(request.children(User.addresses).load(u.id) for u in users))
 
     assert sql.count == 1
     assert {u.id: [row.id for row in rows] for u, rows in zip(users, groups, strict=True)} == (
@@ -35,11 +37,11 @@ async def test_loaded_children_are_primed_into_their_id_loader(
 ) -> None:
     user = await make_user(loaders)
     address = await make_address(loaders, user.id)
-    request = create_loaders(loaders.user_by_id.session_maker)
-    await request.addresses_by_user_id.load(user.id)
+    request = create_loaders(loaders.session_maker)
+    await request.children(User.addresses).load(user.id)
     sql.reset()
 
-    row = await request.address_by_id.load(address.id)
+    row = await request.by_id(Address).load(address.id)
 
     assert sql.count == 0
     assert row is not None and row.address == address.address
@@ -48,11 +50,11 @@ async def test_loaded_children_are_primed_into_their_id_loader(
 async def test_a_write_of_a_child_refreshes_its_parents_list(loaders: Loaders) -> None:
     user = await make_user(loaders)
     first = await make_address(loaders, user.id, network="a")
-    assert [r.id for r in await loaders.addresses_by_user_id.load(user.id)] == [first.id]
+    assert [r.id for r in await loaders.children(User.addresses).load(user.id)] == [first.id]
 
     second = await make_address(loaders, user.id, network="b")
 
-    assert [r.id for r in await loaders.addresses_by_user_id.load(user.id)] == [
+    assert [r.id for r in await loaders.children(User.addresses).load(user.id)] == [
         first.id,
         second.id,
     ]
@@ -67,11 +69,11 @@ async def test_a_whole_level_of_parents_is_one_statement_cached_until_a_write(
     request = create_loaders(loaders.session_maker)
     sql.reset()
 
-    groups = await request.addresses_by_user_id.load_all([owner.id, empty.id, other.id])
-    again = await request.addresses_by_user_id.load(owner.id)
+    groups = await request.children(User.addresses).load_all([owner.id, empty.id, other.id])
+    again = await request.children(User.addresses).load(owner.id)
     assert sql.count == 1
-    await request.address_by_id.insert({"user_id": owner.id, "address": "a", "network": "n"})
-    after_write = await request.addresses_by_user_id.load(owner.id)
+    await insert_row(request, Address, {"user_id": owner.id, "address": "a", "network": "n"})
+    after_write = await request.children(User.addresses).load(owner.id)
 
     assert [[row.id for row in group] for group in groups] == [mine, [], [theirs]]
     assert again is groups[0]

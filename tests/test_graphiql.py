@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gql_server import graphiql
-from gql_server.app import create_app
+from gql_server.http import graphiql
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

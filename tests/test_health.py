@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from gql_server.app import create_app
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 
 

@@ -11,14 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from gql_server.database import create_engine, create_session_maker
-from loaders import (
-    ConstraintViolated,
-    Loaders,
-    RowInUse,
-    RowNotFound,
-    StaleWrite,
-    create_loaders,
-)
+from gql_server.domain.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
+from gql_server.domain.store import delete_row, update_row
+from loaders import Loaders, create_loaders
+from models import Address, Order, User
 from tests.conftest import StatementCounter
 from tests.factories import make_address, make_order, make_user
 
@@ -27,7 +23,7 @@ async def test_fifty_loads_in_one_tick_are_one_statement_in_key_order(
     loaders: Loaders, sql: StatementCounter
 ) -> None:
     users = [await make_user(loaders) for _ in range(50)]
-    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id  # the next request
+    reader = create_loaders(loaders.session_maker).by_id(User)  # the next request
     wanted = [user.id for user in reversed(users)]
     sql.reset()
 
@@ -47,7 +43,7 @@ async def test_batches_of_any_size_send_one_statement_text_on_postgresql(
     session_maker = create_session_maker(engine)
     try:
         for size in (1, 3, 40):
-            await create_loaders(session_maker).user_by_id.load_many(list(range(1, size + 1)))
+            await create_loaders(session_maker).by_id(User).load_many(list(range(1, size + 1)))
     finally:
         await engine.dispose()
 
@@ -59,7 +55,7 @@ async def test_repeated_loads_are_served_from_the_cache(
     loaders: Loaders, sql: StatementCounter
 ) -> None:
     users = [await make_user(loaders) for _ in range(50)]
-    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id  # the next request
+    reader = create_loaders(loaders.session_maker).by_id(User)  # the next request
     await reader.load_many([user.id for user in users])
     sql.reset()
 
@@ -72,7 +68,7 @@ async def test_repeated_loads_are_served_from_the_cache(
 async def test_missing_ids_load_as_none_in_their_positions(loaders: Loaders) -> None:
     user = await make_user(loaders)
 
-    rows = await loaders.user_by_id.load_many([999_999, user.id, 888_888])
+    rows = await loaders.by_id(User).load_many([999_999, user.id, 888_888])
 
     assert [row and row.id for row in rows] == [None, user.id, None]
 
@@ -83,11 +79,11 @@ async def test_page_orders_by_id_filters_and_primes_the_cache(
     owner, other = await make_user(loaders), await make_user(loaders)
     mine = [await make_address(loaders, owner.id, network=f"n{i}") for i in range(5)]
     await make_address(loaders, other.id)
-    request = create_loaders(loaders.user_by_id.session_maker)
+    request = create_loaders(loaders.session_maker)
     sql.reset()
 
-    page = await request.address_by_id.page(1, 3, user_id=owner.id)
-    cached = await request.address_by_id.load(page[0].id)
+    page = await request.by_id(Address).page(1, 3, user_id=owner.id)
+    cached = await request.by_id(Address).load(page[0].id)
 
     assert [row.id for row in page] == [row.id for row in mine[1:4]]
     assert sql.count == 1
@@ -99,13 +95,13 @@ async def test_filter_by_matches_equality_and_null(loaders: Loaders) -> None:
     labelled = await make_address(loaders, user.id, label="cold")
     unlabelled = await make_address(loaders, user.id, network="ltc")
 
-    assert [r.id for r in await loaders.address_by_id.filter_by(label="cold")] == [labelled.id]
-    assert [r.id for r in await loaders.address_by_id.filter_by(label=None)] == [unlabelled.id]
+    assert [r.id for r in await loaders.by_id(Address).filter_by(label="cold")] == [labelled.id]
+    assert [r.id for r in await loaders.by_id(Address).filter_by(label=None)] == [unlabelled.id]
 
 
 async def test_filtering_on_an_unknown_column_says_which_columns_exist(loaders: Loaders) -> None:
     with pytest.raises(ValueError, match=r"no column.*colour.*filter on one of"):
-        await loaders.user_by_id.page(0, 10, colour="red")
+        await loaders.by_id(User).page(0, 10, colour="red")
 
 
 async def test_insert_primes_the_cache_so_a_later_load_costs_nothing(
@@ -114,7 +110,7 @@ async def test_insert_primes_the_cache_so_a_later_load_costs_nothing(
     sql.reset()
     user = await make_user(loaders, name="Primed")
 
-    loaded = await loaders.user_by_id.load(user.id)
+    loaded = await loaders.by_id(User).load(user.id)
 
     assert sql.count == 1  # the INSERT ... RETURNING only
     assert loaded is not None and loaded.name == "Primed"
@@ -124,11 +120,11 @@ async def test_update_with_the_current_token_writes_and_issues_a_newer_token(
     loaders: Loaders, sql: StatementCounter
 ) -> None:
     user = await make_user(loaders)
-    await loaders.user_by_id.load(user.id)
+    await loaders.by_id(User).load(user.id)
     sql.reset()
 
-    updated = await loaders.user_by_id.update(user.id, user.lastchange, {"name": "Renamed"})
-    seen_later = await loaders.user_by_id.load(user.id)
+    updated = await update_row(loaders, User, user.id, user.lastchange, {"name": "Renamed"})
+    seen_later = await loaders.by_id(User).load(user.id)
 
     assert sql.count == 1  # one atomic UPDATE ... WHERE id AND lastchange RETURNING
     assert updated.name == "Renamed"
@@ -138,13 +134,13 @@ async def test_update_with_the_current_token_writes_and_issues_a_newer_token(
 
 async def test_update_with_an_old_token_is_refused_with_the_current_one(loaders: Loaders) -> None:
     user = await make_user(loaders)
-    current = await loaders.user_by_id.update(user.id, user.lastchange, {"name": "First"})
+    current = await update_row(loaders, User, user.id, user.lastchange, {"name": "First"})
 
     with pytest.raises(StaleWrite) as refused:
-        await loaders.user_by_id.update(user.id, user.lastchange, {"name": "Second"})
+        await update_row(loaders, User, user.id, user.lastchange, {"name": "Second"})
 
     assert refused.value.current == current.lastchange
-    [row] = await loaders.user_by_id.filter_by(id=user.id)
+    [row] = await loaders.by_id(User).filter_by(id=user.id)
     assert row.name == "First"
 
 
@@ -152,15 +148,15 @@ async def test_update_of_a_missing_row_is_not_found(loaders: Loaders) -> None:
     user = await make_user(loaders)
 
     with pytest.raises(RowNotFound):
-        await loaders.user_by_id.update(user.id + 1000, user.lastchange, {"name": "x"})
+        await update_row(loaders, User, user.id + 1000, user.lastchange, {"name": "x"})
 
 
 async def test_a_token_differing_by_one_microsecond_is_stale(loaders: Loaders) -> None:
     user = await make_user(loaders)
 
     with pytest.raises(StaleWrite):
-        await loaders.user_by_id.update(
-            user.id, user.lastchange - timedelta(microseconds=1), {"name": "x"}
+        await update_row(
+            loaders, User, user.id, user.lastchange - timedelta(microseconds=1), {"name": "x"}
         )
 
 
@@ -168,7 +164,7 @@ async def test_back_to_back_updates_get_strictly_increasing_tokens(loaders: Load
     row = await make_user(loaders)
     tokens = [row.lastchange]
     for n in range(200):
-        row = await loaders.user_by_id.update(row.id, row.lastchange, {"name": f"v{n}"})
+        row = await update_row(loaders, User, row.id, row.lastchange, {"name": f"v{n}"})
         tokens.append(row.lastchange)
 
     assert all(earlier < later for earlier, later in itertools.pairwise(tokens))
@@ -177,27 +173,27 @@ async def test_back_to_back_updates_get_strictly_increasing_tokens(loaders: Load
 async def test_delete_with_the_current_token_removes_the_row(loaders: Loaders) -> None:
     user = await make_user(loaders)
 
-    await loaders.user_by_id.delete(user.id, user.lastchange)
+    await delete_row(loaders, User, user.id, user.lastchange)
 
-    assert await loaders.user_by_id.load(user.id) is None
-    assert await loaders.user_by_id.filter_by(id=user.id) == []
+    assert await loaders.by_id(User).load(user.id) is None
+    assert await loaders.by_id(User).filter_by(id=user.id) == []
 
 
 async def test_delete_with_an_old_token_is_stale_and_keeps_the_row(loaders: Loaders) -> None:
     user = await make_user(loaders)
-    await loaders.user_by_id.update(user.id, user.lastchange, {"name": "Newer"})
+    await update_row(loaders, User, user.id, user.lastchange, {"name": "Newer"})
 
     with pytest.raises(StaleWrite):
-        await loaders.user_by_id.delete(user.id, user.lastchange)
+        await delete_row(loaders, User, user.id, user.lastchange)
 
-    assert len(await loaders.user_by_id.filter_by(id=user.id)) == 1
+    assert len(await loaders.by_id(User).filter_by(id=user.id)) == 1
 
 
 async def test_delete_of_a_missing_row_is_not_found(loaders: Loaders) -> None:
     user = await make_user(loaders)
 
     with pytest.raises(RowNotFound):
-        await loaders.user_by_id.delete(user.id + 1000, user.lastchange)
+        await delete_row(loaders, User, user.id + 1000, user.lastchange)
 
 
 async def test_delete_of_a_referenced_row_is_refused_and_keeps_everything(
@@ -207,10 +203,10 @@ async def test_delete_of_a_referenced_row_is_refused_and_keeps_everything(
     order = await make_order(loaders, user.id)
 
     with pytest.raises(RowInUse):
-        await loaders.user_by_id.delete(user.id, user.lastchange)
+        await delete_row(loaders, User, user.id, user.lastchange)
 
-    assert len(await loaders.user_by_id.filter_by(id=user.id)) == 1
-    assert len(await loaders.order_by_id.filter_by(id=order.id)) == 1
+    assert len(await loaders.by_id(User).filter_by(id=user.id)) == 1
+    assert len(await loaders.by_id(Order).filter_by(id=order.id)) == 1
 
 
 async def test_an_insert_the_database_refuses_raises_and_writes_nothing(loaders: Loaders) -> None:
@@ -219,7 +215,7 @@ async def test_an_insert_the_database_refuses_raises_and_writes_nothing(loaders:
     with pytest.raises(ConstraintViolated):
         await make_user(loaders, email="taken@example.com")
 
-    assert [row.id for row in await loaders.user_by_id.filter_by(email="taken@example.com")] == [
+    assert [row.id for row in await loaders.by_id(User).filter_by(email="taken@example.com")] == [
         user.id
     ]
 
@@ -228,7 +224,7 @@ async def test_a_whole_level_of_keys_is_one_statement_and_stays_cached(
     loaders: Loaders, sql: StatementCounter
 ) -> None:
     users = [await make_user(loaders) for _ in range(5)]
-    reader = create_loaders(loaders.session_maker).user_by_id  # the next request
+    reader = create_loaders(loaders.session_maker).by_id(User)  # the next request
     wanted = [users[3].id, 999_999, users[0].id]
     sql.reset()
 
@@ -244,7 +240,7 @@ async def test_a_level_reads_only_the_keys_not_cached_yet(
     loaders: Loaders, sql: StatementCounter
 ) -> None:
     users = [await make_user(loaders) for _ in range(4)]
-    reader = create_loaders(loaders.session_maker).user_by_id
+    reader = create_loaders(loaders.session_maker).by_id(User)
     await reader.load_many([users[0].id, users[1].id])
     sql.reset()
 

@@ -68,7 +68,7 @@ async def test_create_address_applies_defaults_and_keeps_the_key_write_only(
     assert result["__typename"] == "Address"
     assert (result["isDefault"], result["addressBalance"]) == (False, "0.00000000")
     assert secret not in str(result)
-    [stored] = await loaders.address_by_id.filter_by(id=int(result["id"]))
+    [stored] = await loaders.by_id(Address).filter_by(id=int(result["id"]))
     assert stored.account_key == b"very secret key"
 
 
@@ -299,7 +299,7 @@ async def test_an_update_checks_rules_against_the_stored_row(
     )
 
     assert (result["__typename"], result["field"]) == ("ValidationError", "expectedEnd")
-    [stored] = await loaders.order_by_id.filter_by(id=order.id)
+    [stored] = await loaders.by_id(Order).filter_by(id=order.id)
     assert stored.expected_end == 200.0
 
 
@@ -369,7 +369,7 @@ async def test_a_stale_update_is_refused_with_the_current_token_and_writes_nothi
     assert second["__typename"] == "StaleDataError"
     assert (second["id"], second["lastchange"]) == (str(user.id), first["lastchange"])
     assert "re-read" in second["message"]
-    [stored] = await loaders.user_by_id.filter_by(id=user.id)
+    [stored] = await loaders.by_id(User).filter_by(id=user.id)
     assert stored.name == "First"
 
 

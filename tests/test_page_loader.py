@@ -6,6 +6,7 @@ import asyncio
 
 from loaders import Loaders, create_loaders
 from loaders.page_loader import runs
+from models import Order, User
 from tests.conftest import StatementCounter
 from tests.factories import make_order, make_user
 
@@ -24,7 +25,7 @@ async def test_adjacent_pages_in_one_tick_are_one_statement_with_the_right_rows(
 ) -> None:
     # given
     users = [await make_user(loaders) for _ in range(7)]
-    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id  # the next request
+    reader = create_loaders(loaders.session_maker).by_id(User)  # the next request
     sql.reset()
     # when
     first, second, overlapping = await asyncio.gather(
@@ -43,7 +44,7 @@ async def test_pages_with_a_gap_or_other_filters_are_read_separately(
 ) -> None:
     # given
     users = [await make_user(loaders) for _ in range(6)]
-    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id
+    reader = create_loaders(loaders.session_maker).by_id(User)
     sql.reset()
     # when
     low, high, filtered = await asyncio.gather(
@@ -59,11 +60,11 @@ async def test_pages_with_a_gap_or_other_filters_are_read_separately(
 async def test_a_write_drops_cached_pages(loaders: Loaders, sql: StatementCounter) -> None:
     # given: a page read, then a new row written through the same loader
     await make_user(loaders)
-    before = await loaders.user_by_id.page(0, 10)
+    before = await loaders.by_id(User).page(0, 10)
     await make_user(loaders)
     sql.reset()
     # when
-    after = await loaders.user_by_id.page(0, 10)
+    after = await loaders.by_id(User).page(0, 10)
     # then
     assert (len(before), len(after)) == (1, 2)
     assert sql.count == 1
@@ -74,7 +75,7 @@ async def test_pages_at_once_are_one_statement_and_then_come_from_the_cache(
 ) -> None:
     # given
     users = [await make_user(loaders) for _ in range(5)]
-    reader = create_loaders(loaders.user_by_id.session_maker).user_by_id
+    reader = create_loaders(loaders.session_maker).by_id(User)
     keys = [reader.page_key(0, 2, {}), reader.page_key(2, 3, {})]
     sql.reset()
     # when
@@ -97,7 +98,7 @@ async def test_every_page_of_one_filter_shape_is_one_sql_text(
     sql.reset()
     # when: pages of other sizes, offsets and filter values, in separate requests
     for skip, limit, user in [(0, 1, users[0]), (1, 3, users[1]), (2, 50, users[3])]:
-        reader = create_loaders(loaders.user_by_id.session_maker).user_by_id
+        reader = create_loaders(loaders.session_maker).by_id(User)
         assert [row.id for row in await reader.page(skip, limit)] == [
             u.id for u in users[skip : skip + limit]
         ]
@@ -114,7 +115,7 @@ async def test_a_null_filter_matches_rows_where_the_column_is_null(
     user = await make_user(loaders)
     kept = await make_order(loaders, user.id, memo=None)
     await make_order(loaders, user.id, memo="lunch")
-    reader = create_loaders(loaders.user_by_id.session_maker).order_by_id
+    reader = create_loaders(loaders.session_maker).by_id(Order)
     # when
     page = await reader.page(0, 10, memo=None)
     # then: `IS NULL`, not `= NULL` (which matches nothing)

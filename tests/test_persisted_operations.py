@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from gql_server.app import create_app
 from gql_server.cli import main
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from tests.conftest import GraphQLClient, operation
 

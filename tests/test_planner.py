@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Row
 from starlette.applications import Starlette
 
-from gql_server.app import create_app
+from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from loaders import Loaders
 from models import AssetType, OrderType

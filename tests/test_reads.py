@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from gql_server.database import create_engine
 from loaders import Loaders, create_loaders
 from loaders.reads import KeptConnections, RequestReads
+from models import Order, User
 from tests.conftest import StatementCounter, in_use, listening
 from tests.factories import make_wallet
 
@@ -36,12 +37,13 @@ def checkouts(engine: AsyncEngine) -> Iterator[Checkouts]:
 
 async def read_a_wallet(request: Loaders) -> None:
     """Three levels, and two batches that run at the same time (addresses, orders)."""
-    users = await request.user_by_id.page(0, 10)
+    users = await request.by_id(User).page(0, 10)
     ids = [user.id for user in users]
     _, orders = await asyncio.gather(
-        request.addresses_by_user_id.load_many(ids), request.orders_by_user_id.load_many(ids)
+        request.children(User.addresses).load_many(ids),
+        request.children(User.orders).load_many(ids),
     )
-    await request.transactions_by_order_id.load_many([o.id for group in orders for o in group])
+    await request.children(Order.transactions).load_many([o.id for group in orders for o in group])
 
 
 async def test_every_batch_of_a_request_reads_on_one_connection_until_released(

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gql_server.domain.store import update_row
 from loaders import Loaders, create_loaders
 from loaders.reconnect import on_a_live_connection
+from models import User
 from tests.conftest import StatementCounter
 from tests.factories import make_user
 
@@ -64,7 +66,7 @@ async def test_a_write_whose_commit_was_cut_is_not_repeated(
     loaders: Loaders, sql: StatementCounter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = await make_user(loaders, name="Before")
-    writer = create_loaders(loaders.user_by_id.session_maker).user_by_id
+    writer = create_loaders(loaders.session_maker)
 
     async def cut_commit(self: AsyncSession, *args: Any) -> None:
         await self.rollback()  # the database never saw the COMMIT
@@ -73,10 +75,10 @@ async def test_a_write_whose_commit_was_cut_is_not_repeated(
     monkeypatch.setattr(AsyncSession, "commit", cut_commit)
     sql.reset()
     with pytest.raises(DBAPIError):
-        await writer.update(user.id, user.lastchange, {"name": "After"})
+        await update_row(writer, User, user.id, user.lastchange, {"name": "After"})
     monkeypatch.undo()
 
     updates = [s for s in sql.statements if s.lstrip().upper().startswith("UPDATE")]
     assert len(updates) == 1  # the outcome is unknown to the caller: never sent twice
-    stored = await create_loaders(loaders.user_by_id.session_maker).user_by_id.load(user.id)
+    stored = await create_loaders(loaders.session_maker).by_id(User).load(user.id)
     assert stored is not None and stored.name == "Before"

@@ -1,16 +1,19 @@
-"""A request's loader caches are emptied once its operation has run, so its rows are
-freed by reference counting instead of waiting for the garbage collector."""
+"""A request's loader caches are emptied once it has ended, so its rows are freed by
+reference counting instead of waiting for the garbage collector."""
 
 from __future__ import annotations
 
 import gc
 import json
 import weakref
+from typing import Any
 
+import pytest
 from starlette.applications import Starlette
 
-from gql_server.context import Context
-from gql_server.schema import schema
+from gql_server.http import request_loaders
+from gql_server.schema.build import schema
+from gql_server.schema.context import Context
 from loaders import Loaders, create_loaders
 from tests.apps import post_in_process
 from tests.factories import make_wallet
@@ -18,20 +21,29 @@ from tests.factories import make_wallet
 NESTED = "{ users(limit: 5) { id orders { id transactions { id } } } }"
 
 
-async def test_the_loaders_hold_no_rows_after_the_operation(loaders: Loaders) -> None:
-    # given
+async def test_the_loaders_hold_no_rows_once_the_request_has_ended(
+    app: Starlette, loaders: Loaders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the loaders the app makes for the request, seen from outside
     await make_wallet(loaders, users=2)
-    request = create_loaders(loaders.user_by_id.session_maker)
+    made: list[Loaders] = []
+
+    def recording(*args: Any) -> Loaders:
+        made.append(create_loaders(*args))
+        return made[-1]
+
+    monkeypatch.setattr(request_loaders, "create_loaders", recording)
     # when
-    result = await schema.execute(NESTED, context_value=Context(request=None, loaders=request))
+    status, answer = await post_in_process(app, json.dumps({"query": NESTED}).encode())
     # then: the answer is complete, and nothing is left cached
-    assert result.errors is None
-    assert result.data is not None
-    assert len(result.data["users"]) == 2
-    assert all(len(o["transactions"]) == 2 for u in result.data["users"] for o in u["orders"])
-    cached = [loader._cache for loader in request.built()]
-    assert len(cached) == 5  # users, orders, transactions by id; orders, transactions by parent
-    assert cached == [{}] * len(cached)
+    assert status == 200
+    users = json.loads(answer)["data"]["users"]
+    assert len(users) == 2
+    assert all(len(o["transactions"]) == 2 for u in users for o in u["orders"])
+    (request,) = made
+    built = request.built()
+    assert len(built) == 5  # users, orders, transactions by id; orders, transactions by parent
+    assert [(loader.futures, loader._primed) for loader in built] == [({}, {})] * 5
 
 
 async def test_a_requests_loaders_are_freed_as_soon_as_it_lets_go_of_them(
@@ -41,7 +53,7 @@ async def test_a_requests_loaders_are_freed_as_soon_as_it_lets_go_of_them(
     listen for writes). Under load the collector found such cycles only once they had
     reached its oldest generation, and the server grew meanwhile."""
     await make_wallet(loaders, users=2)
-    request = create_loaders(loaders.user_by_id.session_maker)
+    request = create_loaders(loaders.session_maker)
     result = await schema.execute(NESTED, context_value=Context(request=None, loaders=request))
     assert result.errors is None
     built = [weakref.ref(loader) for loader in request.built()]

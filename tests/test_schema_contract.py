@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gql_server.schema import schema
+from gql_server.schema.build import schema
 from tests.conftest import GraphQLClient
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"

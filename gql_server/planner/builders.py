@@ -16,8 +16,7 @@ from typing import Any
 
 from graphql import GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLString
 
-# (row, pending) -> the response object; relations are filed in `pending` under their step
-Builder = Callable[[Any, dict[Any, list[Any]]], dict[str, Any]]
+from gql_server.planner.nodes import Builder, Leaf, TypeName
 
 # serializer -> expression for a value `v` whose result is known without calling it
 FAST_PATHS: dict[Any, str] = {
@@ -30,8 +29,6 @@ FAST_PATHS: dict[Any, str] = {
 
 def compile_builder(selection: Any, fields: tuple[str, ...], fail: Callable[[str], Any]) -> Builder:
     """A function `(row, pending) -> dict` for `selection` over rows with columns `fields`."""
-    from gql_server.planner.plan import Leaf, TypeName
-
     namespace: dict[str, Any] = {"fail": fail}
     lines = ["def build(row, pending):"]
     entries: list[str] = []

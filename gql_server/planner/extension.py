@@ -26,8 +26,10 @@ from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import DirectiveNode, VariableNode, Visitor
 from strawberry.extensions import SchemaExtension
 
-from gql_server.planner.plan import Plan, Unplannable, compile_plan
+from gql_server.planner.nodes import Plan, Unplannable
+from gql_server.planner.plan import compile_plan
 from gql_server.planner.run import Fallback, run_plan
+from gql_server.schema.core import graphql_core_schema
 from loaders import Loaders
 
 log = logging.getLogger(__name__)
@@ -154,7 +156,7 @@ class QueryPlanner(SchemaExtension):
         document, query = execution.graphql_document, execution.query
         if document is not None and query:
             data = await self.plans.serve(
-                execution.schema._schema,
+                graphql_core_schema(execution.schema),
                 document,
                 query,
                 execution.variables,

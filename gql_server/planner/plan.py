@@ -9,8 +9,7 @@ through Strawberry's normal execution instead.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from graphql import (
@@ -31,9 +30,9 @@ from graphql.execution.executor import Executor
 from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 
-from gql_server.planner.builders import Builder
-from gql_server.relations import PLAN_METADATA, Relation, RootLookup
-from loaders import Projection, projection_of
+from gql_server.planner.nodes import Leaf, Plan, Root, Selection, Step, TypeName, Unplannable
+from gql_server.schema.metadata import PLAN_METADATA, Relation, RootLookup
+from loaders import LoaderKey, projection_of
 
 DEFINITION = "strawberry-definition"
 
@@ -52,63 +51,6 @@ def enum_names(leaf: GraphQLLeafType) -> dict[Any, str] | None:
     return names
 
 
-class Unplannable(Exception):
-    """The planner does not handle this operation; execute it field by field."""
-
-
-@dataclass(frozen=True)
-class Leaf:
-    key: str
-    attribute: str
-    serialize: Callable[[Any], Any]
-    nullable: bool
-    # For an enum: the name its serializer gives each member, looked up instead of searched.
-    enum_names: dict[Any, str] | None = None
-
-
-@dataclass(frozen=True)
-class TypeName:
-    key: str
-    name: str
-
-
-@dataclass(frozen=True, eq=False)
-class Step:
-    """A relationship: load children (or a parent) of every row of a level at once.
-    Compared and hashed by identity: a run files the rows waiting for it under it."""
-
-    key: str
-    loader: str
-    parent_key: str
-    many: bool
-    nullable: bool
-    selection: Selection
-
-
-@dataclass(frozen=True)
-class Root:
-    key: str
-    lookup: RootLookup
-    field: GraphQLField
-    details: FieldDetailsList
-    filter_names: dict[str, str]
-    nullable: bool
-    selection: Selection
-
-
-@dataclass
-class Selection:
-    fields: list[Leaf | TypeName | Step] = field(default_factory=list)
-    builder: Builder | None = None  # compiled on the first row (see builders.py)
-
-
-@dataclass(frozen=True)
-class Plan:
-    roots: list[Root | TypeName]
-    # The columns the plan reads, per table: only those are selected.
-    projection: Projection
-
-
 def compile_plan(schema: GraphQLSchema, executor: Executor) -> Plan:
     if executor.operation.operation is not OperationType.QUERY:
         raise Unplannable(f"{executor.operation.operation.value} operations are not planned")
@@ -121,12 +63,12 @@ def compile_plan(schema: GraphQLSchema, executor: Executor) -> Plan:
     return Plan(roots, projection_of(columns_needed(roots)))
 
 
-def columns_needed(roots: list[Root | TypeName]) -> dict[str, frozenset[str]]:
+def columns_needed(roots: list[Root | TypeName]) -> dict[LoaderKey, frozenset[str]]:
     """What each loader must read for this plan: the columns of its leaves, and the
     keys its rows hand to the next level."""
-    needs: dict[str, set[str]] = defaultdict(set)
+    needs: dict[LoaderKey, set[str]] = defaultdict(set)
 
-    def visit(loader: str, selection: Selection) -> None:
+    def visit(loader: LoaderKey, selection: Selection) -> None:
         for planned in selection.fields:
             if isinstance(planned, Leaf):
                 needs[loader].add(planned.attribute)
@@ -136,7 +78,7 @@ def columns_needed(roots: list[Root | TypeName]) -> dict[str, frozenset[str]]:
 
     for planned in roots:
         if isinstance(planned, Root):
-            visit(planned.lookup.loader, planned.selection)
+            visit(planned.lookup.model, planned.selection)
     return {loader: frozenset(columns) for loader, columns in needs.items()}
 
 
@@ -203,8 +145,8 @@ def plan_field(
     child_type, many, nullable = shape(graphql_field.type)
     return Step(
         key=key,
-        loader=step.loader,
-        parent_key=step.key,
+        loader=step.source,
+        parent_key=step.parent_key,
         many=many,
         nullable=nullable,
         selection=selection(executor, child_type, details),

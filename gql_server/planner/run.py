@@ -17,11 +17,12 @@ from typing import Any, TypeVar
 
 from graphql.execution.values import VariableValues, get_argument_values
 
-from gql_server.planner.builders import Builder, compile_builder
-from gql_server.planner.plan import Plan, Root, Selection, Step, TypeName
-from gql_server.queries import check_page, filters
-from gql_server.validation import BadRequest, InvalidInput, parse_id
-from loaders import AnyRow, Loaders
+from gql_server.domain.errors import BadRequest, InvalidInput
+from gql_server.domain.paging import check_page, filters
+from gql_server.domain.validation import parse_id
+from gql_server.planner.builders import compile_builder
+from gql_server.planner.nodes import Builder, Plan, Root, Selection, Step, TypeName
+from loaders import AnyRow, IdLoader, LoaderKey, Loaders
 from loaders.page_loader import PageKey
 
 # Rows whose relation `step` is still to load, and the objects waiting for it, by step.
@@ -60,32 +61,31 @@ async def run_plan(plan: Plan, loaders: Loaders, variables: VariableValues) -> d
 async def fetch_roots(
     roots: list[Root], loaders: Loaders, variables: VariableValues
 ) -> dict[str, Any]:
-    """The same reads (and refusals) as the root resolvers in `queries.py`, batched as
+    """The same reads (and refusals) as the root resolvers (`domain/paging.py`), batched as
     theirs are: all point lookups of one loader are ONE `load_all`, and all its pages
     one `pages` (adjacent ones merged), with no Future or scheduled dispatch per root.
     A lone read is awaited as it is, without a task."""
-    ids: dict[str, dict[str, int]] = defaultdict(dict)  # loader -> root key -> id
-    pages: dict[str, dict[str, PageKey]] = defaultdict(dict)  # loader -> root key -> page
+    ids: dict[IdLoader, dict[str, int]] = defaultdict(dict)  # loader -> root key -> id
+    pages: dict[IdLoader, dict[str, PageKey]] = defaultdict(dict)  # loader -> root key -> page
     for root in roots:
         details = root.details[0]
         arguments = get_argument_values(
             root.field, details.node, variables, details.fragment_variable_values
         )
-        name = root.lookup.loader
+        loader = loaders.by_id(root.lookup.model)
         try:
             if not root.lookup.many:
-                ids[name][root.key] = parse_id(arguments["id"])
+                ids[loader][root.key] = parse_id(arguments["id"])
                 continue
             skip, limit = arguments["skip"], arguments["limit"]
             check_page(skip, limit)
-            loader = getattr(loaders, name)
             where = arguments.get("where") or {}
             given = {root.filter_names[column]: value for column, value in where.items()}
-            pages[name][root.key] = loader.page_key(skip, limit, filters(loader, given))
+            pages[loader][root.key] = loader.page_key(skip, limit, filters(loader, given))
         except (BadRequest, InvalidInput) as refused:
             raise Fallback(str(refused)) from None
-    reads = [read_all(getattr(loaders, name).load_all, wanted) for name, wanted in ids.items()]
-    reads.extend(read_all(getattr(loaders, name).pages, wanted) for name, wanted in pages.items())
+    reads = [read_all(loader.load_all, wanted) for loader, wanted in ids.items()]
+    reads.extend(read_all(loader.pages, wanted) for loader, wanted in pages.items())
     found: dict[str, Any] = {}
     for part in await all_of(reads):
         found.update(part)
@@ -133,7 +133,7 @@ async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
     """Load every relationship of this level: ONE batch per loader, whatever the number
     of rows and of fields that use it, and no Future per key (`LevelLoader.load_all`)."""
     keys = {step: parent_keys(step, waiting) for step, waiting in pending.items()}
-    by_loader: dict[str, list[Step]] = defaultdict(list)
+    by_loader: dict[LoaderKey, list[Step]] = defaultdict(list)
     for step in pending:
         by_loader[step.loader].append(step)
     distinct = [
@@ -141,8 +141,7 @@ async def complete_level(pending: Pending, loaders: Loaders) -> Pending:
         for steps in by_loader.values()
     ]
     reads = [
-        getattr(loaders, name).load_all(wanted)
-        for name, wanted in zip(by_loader, distinct, strict=True)
+        loaders.level(key).load_all(wanted) for key, wanted in zip(by_loader, distinct, strict=True)
     ]
     loaded = await all_of(reads)
     next_level: Pending = defaultdict(list)

@@ -17,9 +17,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.scalars import Base64
 from strawberry.types.scalar import ScalarDefinition
 
-
-class UndecodableBase64(bytes):
-    """Input that is not valid base64; validation reports it on its field."""
+from gql_server.domain.validation import UndecodableBase64
 
 
 def serialize_datetime(value: datetime) -> str:

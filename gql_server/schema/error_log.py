@@ -14,7 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from gql_server.faults import fault_message
+from gql_server.schema.masking import fault_message
 
 logger = logging.getLogger("mwallet.graphql")
 

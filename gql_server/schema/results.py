@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
-from gql_server.types import Address, Order, Transaction, User
+from gql_server.schema.objects import OBJECT_TYPES
+from models import Base
 
 
 @strawberry.interface(name="Error", description="Something a client can switch on and show.")
@@ -44,11 +45,17 @@ class Deleted:
 
 
 WriteError = ValidationError | NotFoundError | StaleDataError
-
-UserResult = Annotated[User | WriteError, strawberry.union("UserResult")]
-AddressResult = Annotated[Address | WriteError, strawberry.union("AddressResult")]
-OrderResult = Annotated[Order | WriteError, strawberry.union("OrderResult")]
-TransactionResult = Annotated[Transaction | WriteError, strawberry.union("TransactionResult")]
 DeleteResult = Annotated[
     Deleted | NotFoundError | StaleDataError | InUseError, strawberry.union("DeleteResult")
 ]
+
+
+def result_union(object_type: type) -> Any:
+    """`<Type>Result`: the written row, or why it was not written."""
+    name = f"{object_type.__name__}Result"
+    return Annotated[object_type | WriteError, strawberry.union(name)]
+
+
+RESULTS: dict[type[Base], Any] = {
+    model: result_union(object_type) for model, object_type in OBJECT_TYPES.items()
+}

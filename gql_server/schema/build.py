@@ -9,17 +9,16 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
-from gql_server.error_log import QuietLoggingSchema
-from gql_server.faults import MaskUnexpectedErrors
-from gql_server.limits import limit_extensions
-from gql_server.mutations import Mutation
+from gql_server.domain.errors import BadRequest
 from gql_server.planner import QueryPlanner, QueryPlans
-from gql_server.production import PRODUCTION_EXTENSIONS
-from gql_server.queries import Query
-from gql_server.release import ReleaseLoaderCaches
-from gql_server.scalars import SCALAR_MAP
+from gql_server.schema.error_log import QuietLoggingSchema
+from gql_server.schema.limits import limit_extensions
+from gql_server.schema.masking import MaskUnexpectedErrors
+from gql_server.schema.mutations import Mutation
+from gql_server.schema.production import PRODUCTION_EXTENSIONS
+from gql_server.schema.queries import Query
+from gql_server.schema.scalars import SCALAR_MAP
 from gql_server.settings import Settings
-from gql_server.validation import BadRequest
 
 SAFE_ERRORS = (BadRequest, GraphQLError, StrawberryInputCoercionError)
 
@@ -49,7 +48,6 @@ def create_schema(settings: Settings, plans: QueryPlans | None = None) -> QuietL
             # Clients repeat the same few documents: parse and validate each once (bounded LRU).
             ParserCache,
             ValidationCache,
-            ReleaseLoaderCaches,
             *((partial(QueryPlanner, plans or QueryPlans()),) if settings.planner else ()),
         ],
     )

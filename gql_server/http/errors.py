@@ -15,8 +15,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from gql_server import exact_json
-from gql_server.context import Context
+from gql_server import json_codec
+from gql_server.schema.context import Context
 
 NOT_AN_OPERATION = "expected a JSON object (a GraphQL request), or an array of them"
 
@@ -40,7 +40,7 @@ class GraphQLErrorsView(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         try:
-            decoded = exact_json.loads(data)
+            decoded = json_codec.loads(data)
         except ValueError:
             raise HTTPException(400, "Unable to parse request body as JSON") from None
         if isinstance(decoded, list) and all(isinstance(item, dict) for item in decoded):

@@ -1,12 +1,33 @@
-"""Why a loader write was refused. The GraphQL layer maps each to a typed result."""
+"""Why a request or a write was refused. The schema maps each to what the client sees:
+a typed union member for writes, a GraphQL error for query arguments."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from strawberry.utils.str_converters import to_camel_case
+
+
+class BadRequest(Exception):
+    """A query argument the client must fix; its message is safe to show."""
+
 
 class WriteRefused(Exception):
-    """Base of every refusal; nothing was written."""
+    """Base of every refusal of a write; nothing was written."""
+
+
+class InvalidInput(WriteRefused):
+    """One input field broke a rule; reported as a `ValidationError` on that field."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.field = to_camel_case(column)
+        self.message = message
+
+
+class WriteConflict(WriteRefused):
+    """The database refused a write that passed every check, and checking again names
+    no field: a concurrent change won a race."""
 
 
 class RowNotFound(WriteRefused):

@@ -12,9 +12,9 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from gql_server.validation import InvalidInput
+from gql_server.domain.errors import InvalidInput
 from loaders import Loaders
-from models import Address, Base, Order, Transaction, User
+from models import Address, Base, Order, Transaction, User, model_of
 
 Row = Mapping[str, Any]
 
@@ -48,7 +48,7 @@ async def balance_not_negative(row: Row, _: Scope) -> None:
 async def one_default_per_network(row: Row, scope: Scope) -> None:
     if not row["is_default"]:
         return
-    defaults = await scope.loaders.address_by_id.filter_by(
+    defaults = await scope.loaders.by_id(Address).filter_by(
         user_id=row["user_id"], network=row["network"], is_default=True
     )
     if any(other.id != scope.own_id for other in defaults):
@@ -104,10 +104,10 @@ async def check_references(model: type[Base], values: Row, scope: Scope) -> None
     for name, value in values.items():
         column = table.c[name]
         for foreign_key in column.foreign_keys:
-            parents = scope.loaders.by_table(foreign_key.column.table.name)
-            if await parents.load(value) is None:
-                raise InvalidInput(name, f"no {parents.model.__name__} with id {value}")
+            parent = model_of(foreign_key.column.table)
+            if await scope.loaders.by_id(parent).load(value) is None:
+                raise InvalidInput(name, f"no {parent.__name__} with id {value}")
         if column.unique and value is not None:
-            holders = await scope.loaders.by_model(model).filter_by(**{name: value})
+            holders = await scope.loaders.by_id(model).filter_by(**{name: value})
             if any(holder.id != scope.own_id for holder in holders):
                 raise InvalidInput(name, "is already taken")

@@ -1,6 +1,10 @@
-"""JSON read with orjson's speed and the standard library's exactness and reach.
+"""JSON in and out: orjson's speed, with the standard library's exactness and reach.
 
-orjson reads an integer beyond 64 bits as a float (123456789012345678901234567890
+The one encoder of the server (responses on both read paths, JSON columns): orjson,
+and the standard encoder, with the same compact separators, for what orjson refuses
+(integers beyond 64 bits).
+
+Reading: orjson reads an integer beyond 64 bits as a float (123456789012345678901234567890
 becomes 1.2345678901234568e+29), so text with a run of 19 or more digits, which may
 hold one, goes to the standard decoder: it keeps every digit. So does what orjson
 refuses but JSON allows (a lone surrogate escape such as "\\ud800"), so validation
@@ -18,6 +22,13 @@ import orjson
 
 LONG_DIGITS = re.compile(r"\d{19}")
 LONG_DIGITS_IN_BYTES = re.compile(rb"\d{19}")
+
+
+def dumps(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def loads(data: str | bytes) -> Any:

@@ -16,29 +16,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from graphql import GraphQLSchema
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gql_server import exact_json
-from gql_server.context import request_loaders
-from gql_server.http_protocol import GRAPHQL_RESPONSE, JSON, accepts_graphql_response
-from gql_server.middleware import read_body, replay
-from gql_server.planner.extension import QueryPlans
+from gql_server import json_codec
+from gql_server.http.body import read_body, replay
+from gql_server.http.protocol import GRAPHQL_RESPONSE, JSON, accepts_graphql_response
+from gql_server.http.request_loaders import loaders_of
+from gql_server.planner import QueryPlans
 
 PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
-
-
-def encode(result: dict[str, Any]) -> bytes | None:
-    """orjson, or None for what it refuses (integers beyond 64 bits): the normal path
-    then answers, so the bytes are the ones it would send."""
-    try:
-        return orjson.dumps(result)
-    except orjson.JSONEncodeError:
-        return None
 
 
 class PlannedFastPath:
@@ -58,11 +48,11 @@ class PlannedFastPath:
         if body is None:
             return  # the client went away
         data = await self.served(scope, body)
-        encoded = None if data is None else encode({"data": data})
-        if encoded is None:
+        if data is None:
             await self.app(scope, replay(body, receive), send)
             return
         wanted = GRAPHQL_RESPONSE if accepts_graphql_response(Request(scope)) else JSON
+        encoded = json_codec.dumps({"data": data})  # the view's encoder: the same bytes
         await Response(encoded, media_type=wanted)(scope, receive, send)
 
     def may_serve(self, scope: Scope) -> bool:
@@ -73,7 +63,7 @@ class PlannedFastPath:
 
     async def served(self, scope: Scope, body: bytes) -> dict[str, Any] | None:
         try:
-            request = exact_json.loads(body)
+            request = json_codec.loads(body)
         except ValueError:
             return None
         if not isinstance(request, dict) or not request.keys() <= PLAIN_KEYS:
@@ -87,10 +77,6 @@ class PlannedFastPath:
         document = self.plans.vetted.get(query)
         if document is None:
             return None
-        loaders = request_loaders(scope["app"])
-        try:
-            return await self.plans.serve(
-                self.schema, document, query, variables, operation_name, loaders
-            )
-        finally:
-            await loaders.release()  # rows freed without the collector, connection returned
+        return await self.plans.serve(
+            self.schema, document, query, variables, operation_name, loaders_of(scope)
+        )

@@ -3,7 +3,8 @@
 Strawberry already serves POST `application/json` and GET for queries. This adds
 what the GraphQL-over-HTTP specification asks beyond that:
 
-- a mutation over GET is refused with 405 and `Allow: POST` (Strawberry says 400);
+- a mutation over GET is refused with 405 and `Allow: POST` (Strawberry says 400;
+  `errors.py` shapes the refusal);
 - a client that accepts `application/graphql-response+json` gets that media type,
   and a request error (the document does not parse or validate, a variable does not
   coerce: errors without a `path`) comes back as 400 without `data`.
@@ -18,14 +19,13 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from gql_server.context import Context
+from gql_server.schema.context import Context
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -49,18 +49,6 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 class GraphQLOverHTTP(GraphQL[Context, None]):
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        try:
-            response = await self.run(Request(scope=scope, receive=receive))
-        except MutationOverGet as refused:
-            response = PlainTextResponse(refused.reason, 405, headers=refused.headers)
-        except HTTPException as error:
-            response = PlainTextResponse(error.reason, status_code=error.status_code)
-        await response(scope, receive, send)
-
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
             return await super().execute_single(*args, **kwargs)

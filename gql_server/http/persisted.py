@@ -26,7 +26,7 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from gql_server import operation_store
-from gql_server.context import Context
+from gql_server.schema.context import Context
 
 SUPPORTED_VERSION = 1
 

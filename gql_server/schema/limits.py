@@ -41,7 +41,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from gql_server.queries import MAX_LIMIT
+from gql_server.domain.paging import MAX_LIMIT
 from gql_server.settings import QueryLimits
 
 PAGE_ARGUMENT = "limit"

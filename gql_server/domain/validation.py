@@ -13,26 +13,19 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, Float, SmallInteger, Table
-from strawberry.utils.str_converters import to_camel_case
 
-from gql_server.scalars import UndecodableBase64
+from gql_server.domain.errors import InvalidInput
 from models.types import MONEY_PRECISION, MONEY_SCALE, Money
 
 MAX_ID = 2**63 - 1
+
+
+class UndecodableBase64(bytes):
+    """Input that is not valid base64 (the `Base64` scalar keeps it for validation to
+    report on its field)."""
+
+
 SMALLINT_RANGE = (-(2**15), 2**15 - 1)
-
-
-class BadRequest(Exception):
-    """A query argument the client must fix; its message is safe to show."""
-
-
-class InvalidInput(Exception):
-    """One input field broke a rule; reported as a `ValidationError` on that field."""
-
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.field = to_camel_case(column)
-        self.message = message
 
 
 def parse_id(value: object, column: str = "id") -> int:

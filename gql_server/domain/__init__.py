@@ -1,0 +1,1 @@
+"""Writes and their rules: create, update and delete with the `lastchange` check."""

@@ -1,0 +1,1 @@
+"""The GraphQL contract, derived from the models' `Exposed` declarations."""
