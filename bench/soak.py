@@ -6,7 +6,7 @@ typed results, latency percentiles and the server's RSS over time. Exits 1 on
 any 5xx. Not part of `make test`:
 
     DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench \\
-        .venv/bin/python bench/soak.py --seconds 60 --clients 16
+        .venv/bin/python -m bench.soak --seconds 60 --clients 16
 """
 
 from __future__ import annotations
@@ -27,14 +27,10 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-OPERATIONS = ROOT / "clients" / "operations"
+from tests.conftest import operation
+
 CLI = Path(sys.executable).parent / "mwallet-gql"
 ADDRESS = "query($id: ID!) { address(id: $id) { addressBalance lastchange } }"
-
-
-def operation(name: str) -> str:
-    return (OPERATIONS / f"{name}.graphql").read_text()
 
 
 def free_port() -> int:

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from alembic import command
+from graphql import FragmentDefinitionNode, parse, print_ast, separate_operations
 from sqlalchemy import event, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -33,6 +34,7 @@ POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 OPERATIONS = Path(__file__).resolve().parent.parent / "clients" / "operations"
+FRAGMENTS = OPERATIONS / "errors.graphql"
 TABLES = [table.name for table in reversed(Base.metadata.sorted_tables)]
 
 
@@ -180,8 +182,12 @@ def sql(engine: AsyncEngine) -> Iterator[StatementCounter]:
 
 
 def operation(name: str) -> str:
-    """A GraphQL document shared by the README, the clients and the tests."""
-    return (OPERATIONS / f"{name}.graphql").read_text()
+    """A GraphQL document shared by the README, the clients and the tests: the file as
+    written, then the shared fragments it spreads (a document must define them)."""
+    document = (OPERATIONS / f"{name}.graphql").read_text()
+    needed = separate_operations(parse(document + FRAGMENTS.read_text()))[name].definitions
+    fragments = [print_ast(node) for node in needed if isinstance(node, FragmentDefinitionNode)]
+    return "\n".join([document, *fragments])
 
 
 class GraphQLClient:

@@ -12,6 +12,8 @@ const config: CodegenConfig = {
   generates: {
     "src/gql/": {
       preset: "client",
+      // the shared error fragments are plain fields of each result member, not masked refs
+      presetConfig: { fragmentMasking: false },
       config: {
         documentMode: "string",
         enumsAsTypes: true,
