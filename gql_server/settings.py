@@ -1,6 +1,6 @@
 """Configuration, read once from the environment into a typed object.
 
-Every limit has a safe production default; see docs/readme/security.md.
+Every limit has a safe production default; see docs/security.md.
 """
 
 from __future__ import annotations
