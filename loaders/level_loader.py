@@ -20,13 +20,16 @@ V = TypeVar("V")
 
 class LevelLoader(DataLoader[K, V], Generic[K, V]):
     def __init__(self) -> None:
-        super().__init__()
+        # The cache of Futures is ours, handed to DataLoader as its public `cache_map`:
+        # `load`, `load_all` and `IdLoader.prime` read it; DataLoader's `_cache` is private.
+        self.futures: dict[K, Future[V]] = {}
+        super().__init__(cache_map=self.futures)
         # Values known but not yet asked for by `load`: a Future is made only then.
         self._primed: dict[K, V] = {}
 
     def load(self, key: K) -> Future[V]:
         primed = self._primed.pop(key, None)
-        if primed is not None and key not in self._cache:
+        if primed is not None and key not in self.futures:
             super().prime(key, primed)
         return super().load(key)
 
@@ -45,7 +48,7 @@ class LevelLoader(DataLoader[K, V], Generic[K, V]):
         waiting: list[tuple[K, Future[V]]] = []
         missing: list[K] = []
         for key in keys:
-            future = self._cache.get(key)
+            future = self.futures.get(key)
             if future is not None:
                 waiting.append((key, future))
             elif key in self._primed:
