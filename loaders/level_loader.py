@@ -20,8 +20,8 @@ V = TypeVar("V")
 
 class LevelLoader(DataLoader[K, V], Generic[K, V]):
     def __init__(self) -> None:
-        # aiodataloader's cache of Futures, owned here (its public `cache_map`) so that
-        # `load_all` and `prime` can read it.
+        # The cache of Futures is ours, handed to DataLoader as its public `cache_map`:
+        # `load`, `load_all` and `IdLoader.prime` read it; DataLoader's `_cache` is private.
         self.futures: dict[K, Future[V]] = {}
         super().__init__(cache_map=self.futures)
         # Values known but not yet asked for by `load`: a Future is made only then.
