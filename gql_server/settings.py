@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mwallet.db"
 FALSE_WORDS = frozenset({"0", "off", "false", "no"})
@@ -28,14 +29,6 @@ def normalize_database_url(url: str) -> str:
 def env_flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     value = env.get(name)
     return default if value is None else value.strip().lower() not in FALSE_WORDS
-
-
-def env_int(env: Mapping[str, str], name: str, default: int) -> int:
-    return int(env.get(name, str(default)))
-
-
-def env_float(env: Mapping[str, str], name: str, default: float) -> float:
-    return float(env.get(name, str(default)))
 
 
 @dataclass(frozen=True)
@@ -105,29 +98,40 @@ class Settings:
         )
 
 
+T = TypeVar("T")
+
+QUERY_LIMIT_VARIABLES = {
+    "max_depth": "MWALLET_MAX_DEPTH",
+    "max_aliases": "MWALLET_MAX_ALIASES",
+    "max_tokens": "MWALLET_MAX_TOKENS",
+    "max_cost": "MWALLET_MAX_COST",
+    "nested_list_size": "MWALLET_NESTED_LIST_SIZE",
+    "max_body_bytes": "MWALLET_MAX_BODY_BYTES",
+    "max_batch": "MWALLET_MAX_BATCH",
+}
+DATABASE_LIMIT_VARIABLES = {
+    "pool_size": "MWALLET_DB_POOL_SIZE",
+    "max_overflow": "MWALLET_DB_MAX_OVERFLOW",
+    "pool_timeout_seconds": "MWALLET_DB_POOL_TIMEOUT_SECONDS",
+    "statement_timeout_ms": "MWALLET_DB_STATEMENT_TIMEOUT_MS",
+    "lock_timeout_ms": "MWALLET_DB_LOCK_TIMEOUT_MS",
+}
+
+
+def numbers_from_env(defaults: T, env: Mapping[str, str], variables: Mapping[str, str]) -> T:
+    """`defaults` with each field named in `variables` read from its variable when set,
+    as a number of the field's own type (a bad value fails at start-up)."""
+    changes = {
+        field: type(getattr(defaults, field))(env[variable])
+        for field, variable in variables.items()
+        if variable in env
+    }
+    return replace(defaults, **changes)  # type: ignore[type-var]
+
+
 def query_limits_from_env(env: Mapping[str, str]) -> QueryLimits:
-    default = QueryLimits()
-    return QueryLimits(
-        max_depth=env_int(env, "MWALLET_MAX_DEPTH", default.max_depth),
-        max_aliases=env_int(env, "MWALLET_MAX_ALIASES", default.max_aliases),
-        max_tokens=env_int(env, "MWALLET_MAX_TOKENS", default.max_tokens),
-        max_cost=env_int(env, "MWALLET_MAX_COST", default.max_cost),
-        nested_list_size=env_int(env, "MWALLET_NESTED_LIST_SIZE", default.nested_list_size),
-        max_body_bytes=env_int(env, "MWALLET_MAX_BODY_BYTES", default.max_body_bytes),
-        max_batch=env_int(env, "MWALLET_MAX_BATCH", default.max_batch),
-    )
+    return numbers_from_env(QueryLimits(), env, QUERY_LIMIT_VARIABLES)
 
 
 def database_limits_from_env(env: Mapping[str, str]) -> DatabaseLimits:
-    default = DatabaseLimits()
-    return DatabaseLimits(
-        pool_size=env_int(env, "MWALLET_DB_POOL_SIZE", default.pool_size),
-        max_overflow=env_int(env, "MWALLET_DB_MAX_OVERFLOW", default.max_overflow),
-        pool_timeout_seconds=env_float(
-            env, "MWALLET_DB_POOL_TIMEOUT_SECONDS", default.pool_timeout_seconds
-        ),
-        statement_timeout_ms=env_int(
-            env, "MWALLET_DB_STATEMENT_TIMEOUT_MS", default.statement_timeout_ms
-        ),
-        lock_timeout_ms=env_int(env, "MWALLET_DB_LOCK_TIMEOUT_MS", default.lock_timeout_ms),
-    )
+    return numbers_from_env(DatabaseLimits(), env, DATABASE_LIMIT_VARIABLES)
