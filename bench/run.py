@@ -304,7 +304,7 @@ def render(
     results: list[Measured], statements: dict[str, int], floor: dict[str, float], d: Durations
 ) -> str:
     raw = {r.workload: r for r in results if r.target == "raw limit"}
-    grouped = ["raw limit", "ours", "ours, planner off", "ours, 2 workers"]
+    grouped = ["raw limit", "baseline", "ours", "ours, planner off", "ours, 2 workers"]
     results = sorted(results, key=lambda r: grouped.index(r.target))  # stable: workload order
     header = (
         "| server | workload | req/s | p50 ms | p99 ms | SQL/req | CPU ms/req | CPU µs/object "
