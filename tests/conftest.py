@@ -34,7 +34,7 @@ POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 OPERATIONS = Path(__file__).resolve().parent.parent / "clients" / "operations"
-FRAGMENTS = OPERATIONS / "errors.graphql"
+FRAGMENTS = [OPERATIONS / "errors.graphql", OPERATIONS / "fields.graphql"]
 TABLES = [table.name for table in reversed(Base.metadata.sorted_tables)]
 
 
@@ -185,7 +185,8 @@ def operation(name: str) -> str:
     """A GraphQL document shared by the README, the clients and the tests: the file as
     written, then the shared fragments it spreads (a document must define them)."""
     document = (OPERATIONS / f"{name}.graphql").read_text()
-    needed = separate_operations(parse(document + FRAGMENTS.read_text()))[name].definitions
+    shared = "".join(path.read_text() for path in FRAGMENTS)
+    needed = separate_operations(parse(document + shared))[name].definitions
     fragments = [print_ast(node) for node in needed if isinstance(node, FragmentDefinitionNode)]
     return "\n".join([document, *fragments])
 
