@@ -7,6 +7,12 @@ except where a value's exact type makes the result certain (a `str` for a
 String, an `int` for an ID, a `bool` for a Boolean, an `int` in range for an
 Int). Positions are taken from the first row seen; every row of one GraphQL type
 comes from one table.
+
+Compiled with `exec` because it pays, measured against the best plain-closure
+builder (a template dict copied per row, one loop over the leaves calling the same
+fast paths) in one process, alternating: 591 against 980 µs per 1,000 rows of W2
+and W3 (1.66 x), and CPU per request as served +7 % for W2 limit 100 (15.6 against
+16.7 ms), +7 % for W2 limit 10, +4 % for W3.
 """
 
 from __future__ import annotations
