@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TypeVar
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mwallet.db"
@@ -100,38 +100,21 @@ class Settings:
 
 T = TypeVar("T")
 
-QUERY_LIMIT_VARIABLES = {
-    "max_depth": "MWALLET_MAX_DEPTH",
-    "max_aliases": "MWALLET_MAX_ALIASES",
-    "max_tokens": "MWALLET_MAX_TOKENS",
-    "max_cost": "MWALLET_MAX_COST",
-    "nested_list_size": "MWALLET_NESTED_LIST_SIZE",
-    "max_body_bytes": "MWALLET_MAX_BODY_BYTES",
-    "max_batch": "MWALLET_MAX_BATCH",
-}
-DATABASE_LIMIT_VARIABLES = {
-    "pool_size": "MWALLET_DB_POOL_SIZE",
-    "max_overflow": "MWALLET_DB_MAX_OVERFLOW",
-    "pool_timeout_seconds": "MWALLET_DB_POOL_TIMEOUT_SECONDS",
-    "statement_timeout_ms": "MWALLET_DB_STATEMENT_TIMEOUT_MS",
-    "lock_timeout_ms": "MWALLET_DB_LOCK_TIMEOUT_MS",
-}
 
-
-def numbers_from_env(defaults: T, env: Mapping[str, str], variables: Mapping[str, str]) -> T:
-    """`defaults` with each field named in `variables` read from its variable when set,
-    as a number of the field's own type (a bad value fails at start-up)."""
+def numbers_from_env(defaults: T, env: Mapping[str, str], prefix: str) -> T:
+    """`defaults` with each field read from `<prefix><FIELD>` when that is set (`max_depth`:
+    `MWALLET_MAX_DEPTH`), as a number of the field's own type (a bad value fails at start-up)."""
     changes = {
-        field: type(getattr(defaults, field))(env[variable])
-        for field, variable in variables.items()
-        if variable in env
+        field.name: type(getattr(defaults, field.name))(env[prefix + field.name.upper()])
+        for field in fields(defaults)  # type: ignore[arg-type]
+        if prefix + field.name.upper() in env
     }
     return replace(defaults, **changes)  # type: ignore[type-var]
 
 
 def query_limits_from_env(env: Mapping[str, str]) -> QueryLimits:
-    return numbers_from_env(QueryLimits(), env, QUERY_LIMIT_VARIABLES)
+    return numbers_from_env(QueryLimits(), env, "MWALLET_")
 
 
 def database_limits_from_env(env: Mapping[str, str]) -> DatabaseLimits:
-    return numbers_from_env(DatabaseLimits(), env, DATABASE_LIMIT_VARIABLES)
+    return numbers_from_env(DatabaseLimits(), env, "MWALLET_DB_")

@@ -7,8 +7,9 @@ typed union member.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from gql_server.domain.errors import (
@@ -26,12 +27,11 @@ from models import Base
 
 
 async def create(loaders: Loaders, model: type[Base], given: Mapping[str, Any]) -> AnyRow:
-    scope = Scope(loaders, own_id=None)
+    check = partial(validated, model, given, {}, Scope(loaders, own_id=None), creating=True)
     try:
-        values = await validated(model, given, {}, scope, creating=True)
-        return await insert_row(loaders, model, values)
+        return await insert_row(loaders, model, await check())
     except ConstraintViolated:
-        raise await explain_conflict(model, given, {}, scope, creating=True) from None
+        raise await explain_conflict(loaders, check) from None
 
 
 async def update(
@@ -40,13 +40,13 @@ async def update(
     row_id = parse_id(id)
     scope = Scope(loaders, own_id=row_id)
     current: Mapping[str, Any] = {}
+    if needs_current_row(model, given):
+        current = await current_row(model, row_id, lastchange, scope)
+    check = partial(validated, model, given, current, scope, creating=False)
     try:
-        if needs_current_row(model, given):
-            current = await current_row(model, row_id, lastchange, scope)
-        values = await validated(model, given, current, scope, creating=False)
-        return await update_row(loaders, model, row_id, lastchange, values)
+        return await update_row(loaders, model, row_id, lastchange, await check())
     except ConstraintViolated:
-        raise await explain_conflict(model, given, current, scope, creating=False) from None
+        raise await explain_conflict(loaders, check) from None
 
 
 async def delete(loaders: Loaders, model: type[Base], id: int, lastchange: datetime) -> None:
@@ -80,18 +80,13 @@ async def current_row(
 
 
 async def explain_conflict(
-    model: type[Base],
-    given: Mapping[str, Any],
-    current: Mapping[str, Any],
-    scope: Scope,
-    *,
-    creating: bool,
+    loaders: Loaders, check: Callable[[], Awaitable[object]]
 ) -> InvalidInput | WriteConflict:
-    """The database refused a write that passed the checks: a concurrent write won a
-    unique or foreign-key race. Checking again, past the cache, names the field that lost."""
-    scope.loaders.clear_all()
+    """The database refused a write that passed `check`: a concurrent write won a unique
+    or foreign-key race. Checking again, past the cache, names the field that lost."""
+    loaders.clear_all()
     try:
-        await validated(model, given, current, scope, creating=creating)
+        await check()
     except InvalidInput as invalid:
         return invalid
     return WriteConflict()
