@@ -30,7 +30,7 @@ from tests.conftest import OPERATIONS, StatementCounter, listening
 from tests.factories import make_address, make_order, make_transaction, make_user
 from tests.query_strategies import queries
 
-CORPUS = Path(__file__).resolve().parent / "planner_corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "planner_corpus"
 DOCUMENTS = {
     path.stem: path.read_text()
     for path in [
