@@ -4,6 +4,7 @@ the shared operations, against the real server process."""
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import shutil
 import subprocess
@@ -126,7 +127,7 @@ async def test_generated_client_reports_a_deleted_order_as_gone(
 def test_the_documented_example_type_checks_against_the_generated_client(
     generated: ModuleType,
 ) -> None:
-    example = Path(generated.__file__).parent.parent / "rename_order.py"
+    example = Path(inspect.getfile(generated)).parent.parent / "rename_order.py"
 
     result = mypy_strict(example)
 
@@ -136,7 +137,7 @@ def test_the_documented_example_type_checks_against_the_generated_client(
 def test_reading_a_field_the_union_member_lacks_fails_type_checking(
     generated: ModuleType,
 ) -> None:
-    wrong = Path(generated.__file__).parent.parent / "wrong_member.py"
+    wrong = Path(inspect.getfile(generated)).parent.parent / "wrong_member.py"
     wrong.write_text(
         "from mwallet_client.update_order import UpdateOrderResultValidationError\n\n\n"
         "def token(result: UpdateOrderResultValidationError) -> str:\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import httpx
 import pytest
 
@@ -202,7 +204,7 @@ async def test_malformed_bodies_get_400_once_a_document_is_vetted_too(
     async with serving(database_url) as served:
         await served.post("{ users { id } }")  # vetted: plain requests now try the fast path
         for param in MALFORMED[:3]:
-            body, content_type = param.values
+            body, content_type = cast(tuple[bytes, str], param.values)
             response = await served.http.post(
                 "/graphql", content=body, headers={"content-type": content_type}
             )

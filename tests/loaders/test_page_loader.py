@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from loaders import Loaders, create_loaders
-from loaders.page_loader import runs
+from loaders.page_loader import PageKey, runs
 from models import Order, User
 from tests.conftest import StatementCounter
 from tests.factories import make_order, make_user
 
 
 def test_touching_and_overlapping_pages_form_one_run_and_a_gap_starts_another() -> None:
-    pages = [((), 10, 5), ((), 0, 10), ((), 12, 5), ((), 40, 5)]
+    pages: list[PageKey] = [((), 10, 5), ((), 0, 10), ((), 12, 5), ((), 40, 5)]
 
     assert list(runs(pages)) == [
         (0, 17, [((), 0, 10), ((), 10, 5), ((), 12, 5)]),

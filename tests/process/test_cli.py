@@ -10,7 +10,7 @@ import pytest
 from gql_server.cli import main
 from models import Base
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
 
 def rows_without_tokens(database: Path) -> dict[str, list[tuple[object, ...]]]:

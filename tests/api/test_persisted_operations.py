@@ -19,7 +19,7 @@ from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from tests.conftest import GraphQLClient, operation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 USERS = "{ users { email } }"
 CREATE_USER = {"input": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"}}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("gql_server", "loaders", "models")
 # A module may import only from its own layer and the layers after it in this list.
 LAYERS = (

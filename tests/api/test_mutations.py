@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from loaders import AnyRow, Loaders
-from models import Address, Order, Transaction, User
+from models import Address, Base, Order, Transaction, User
 from tests.conftest import GraphQLClient, operation
 from tests.factories import make_address, make_order, make_transaction, make_user
 
 
-async def row_count(engine: AsyncEngine, model: type) -> int:
+async def row_count(engine: AsyncEngine, model: type[Base]) -> int:
     async with engine.connect() as connection:
         return len((await connection.execute(select(model.__table__))).all())
 
@@ -197,12 +197,13 @@ CREATE_CASES: list[tuple[str, str, dict[str, Any]]] = [
 async def valid_input(name: str, loaders: Loaders) -> dict[str, Any]:
     user = await make_user(loaders, email="owner@example.com")
     order = await make_order(loaders, user.id)
-    return {
+    inputs: dict[str, dict[str, Any]] = {
         "CreateUser": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"},
         "CreateAddress": {"userId": str(user.id), "address": "bc1q", "network": "bitcoin"},
         "CreateOrder": {"userId": str(user.id), "start": 1.0},
         "CreateTransaction": {"orderId": str(order.id), "tranxId": "ab" * 32},
-    }[name]
+    }
+    return inputs[name]
 
 
 @pytest.mark.parametrize(("name", "field", "bad"), CREATE_CASES)

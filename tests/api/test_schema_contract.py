@@ -7,7 +7,7 @@ from pathlib import Path
 from gql_server.schema.build import schema
 from tests.conftest import GraphQLClient
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
 INTROSPECT_FIELDS = """{
   __schema { types { name kind fields { name } inputFields { name } } }

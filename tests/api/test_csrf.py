@@ -4,13 +4,14 @@ cross-site without a preflight (and GET) are refused, and no row changes."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import GraphQLClient, StatementCounter, operation
 
-CREATE = {
+CREATE: dict[str, Any] = {
     "query": operation("CreateUser"),
     "variables": {"input": {"name": "Eve", "surname": "Forger", "email": "eve@example.com"}},
 }

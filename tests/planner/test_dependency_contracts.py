@@ -11,7 +11,7 @@ from graphql import GraphQLSchema
 from gql_server.schema.build import schema
 from gql_server.schema.core import graphql_core_schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_strawberry_still_keeps_its_graphql_core_schema_where_the_planner_reads_it() -> None:
