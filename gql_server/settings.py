@@ -58,6 +58,23 @@ class DatabaseLimits:
 
 
 @dataclass(frozen=True)
+class ObservabilitySettings:
+    """Metrics, request logs and traces (see the README's "Operating it")."""
+
+    # /metrics needs `Authorization: Bearer <token>` when set; in production it is not
+    # served at all without one.
+    metrics_token: str | None = None
+    # Distinct operation names kept as metric labels per process; the rest fold into one.
+    max_operation_names: int = 200
+    # "json" (one JSON object per line) or "text"; json by default in production.
+    log_format: str = "text"
+    # Operations slower than this log a warning with their document hash.
+    slow_operation_ms: int = 1000
+    # OpenTelemetry traces: on with MWALLET_TRACING=on or when an OTLP endpoint is set.
+    tracing: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
@@ -71,6 +88,7 @@ class Settings:
     production: bool = False
     limits: QueryLimits = QueryLimits()
     database: DatabaseLimits = DatabaseLimits()
+    observability: ObservabilitySettings = ObservabilitySettings()
 
     @property
     def explorer(self) -> bool:
@@ -95,6 +113,7 @@ class Settings:
             operations_allowlist=env_flag(env, "MWALLET_OPERATIONS_ALLOWLIST", False),
             limits=query_limits_from_env(env),
             database=database_limits_from_env(env),
+            observability=observability_from_env(env, production),
         )
 
 
@@ -110,6 +129,19 @@ def numbers_from_env(defaults: T, env: Mapping[str, str], prefix: str) -> T:
         if prefix + field.name.upper() in env
     }
     return replace(defaults, **changes)  # type: ignore[type-var]
+
+
+def observability_from_env(env: Mapping[str, str], production: bool) -> ObservabilitySettings:
+    default = ObservabilitySettings()
+    return ObservabilitySettings(
+        metrics_token=env.get("MWALLET_METRICS_TOKEN") or None,
+        max_operation_names=int(
+            env.get("MWALLET_METRICS_MAX_OPERATIONS", default.max_operation_names)
+        ),
+        log_format=env.get("MWALLET_LOG_FORMAT", "json" if production else "text").lower(),
+        slow_operation_ms=int(env.get("MWALLET_SLOW_OPERATION_MS", default.slow_operation_ms)),
+        tracing=env_flag(env, "MWALLET_TRACING", bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))),
+    )
 
 
 def query_limits_from_env(env: Mapping[str, str]) -> QueryLimits:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection, Relatio
 
 from loaders.fkey_loader import FkeyLoader
 from loaders.id_loader import AnyRow, IdLoader, SessionMaker
-from loaders.level_loader import LevelLoader
+from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.reads import PooledReads, Reads
 from models import Base
 
@@ -49,8 +49,10 @@ class Loaders:
         session_maker: SessionMaker,
         reads: Reads | None = None,
         projection: Projection = (),
+        observers: tuple[BatchObserver, ...] = (),
     ) -> None:
         self.session_maker = session_maker
+        self.observers = observers
         if reads is not None:
             self.reads = reads
         self._columns = dict(projection)
@@ -68,7 +70,9 @@ class Loaders:
         loader = self._by_id.get(model)
         if loader is None:
             columns = self._columns.get(model.__tablename__)
-            loader = self._by_id[model] = IdLoader(self.session_maker, model, self.reads, columns)
+            loader = self._by_id[model] = IdLoader(
+                self.session_maker, model, self.reads, columns, self.observers
+            )
         return loader
 
     def children(
@@ -80,7 +84,8 @@ class Loaders:
         if loader is None:
             (foreign_key,) = prop.remote_side
             child = self.by_id(prop.mapper.class_)
-            loader = self._children[prop] = FkeyLoader(child, foreign_key.key)
+            name = f"{prop.parent.class_.__name__}.{prop.key}"
+            loader = self._children[prop] = FkeyLoader(child, foreign_key.key, name)
         return loader
 
     def level(self, key: LoaderKey) -> LevelLoader[Any, Any]:
@@ -99,7 +104,7 @@ class Loaders:
         narrowed = self._narrowed.get(projection)
         if narrowed is None:
             narrowed = self._narrowed[projection] = Loaders(
-                self.session_maker, self.reads, projection
+                self.session_maker, self.reads, projection, self.observers
             )
         return narrowed
 
@@ -150,9 +155,14 @@ def projection_of(needs: Mapping[LoaderKey, Iterable[str]]) -> Projection:
     return tuple(sorted((table, tuple(sorted(names))) for table, names in by_table.items()))
 
 
-def create_loaders(session_maker: SessionMaker, reads: Reads | None = None) -> Loaders:
+def create_loaders(
+    session_maker: SessionMaker,
+    reads: Reads | None = None,
+    observers: tuple[BatchObserver, ...] = (),
+) -> Loaders:
     """New loaders, and so a new empty cache, for each request; never share them.
 
     With `RequestReads`, the caller must `await loaders.release()` when the request ends.
+    `observers` are told of every batch (metrics, traces).
     """
-    return Loaders(session_maker, reads)
+    return Loaders(session_maker, reads, observers=observers)

@@ -17,8 +17,8 @@ class FkeyLoader(LevelLoader[int, list[AnyRow]]):
     write may have added, moved or removed a child.
     """
 
-    def __init__(self, children: IdLoader, foreign_key: str) -> None:
-        super().__init__()
+    def __init__(self, children: IdLoader, foreign_key: str, name: str = "") -> None:
+        super().__init__(name, children.observers)
         self.children = children
         self.column = children.table.c[foreign_key]
         # The children are the id loader's rows: the same columns, primed into it.
@@ -27,7 +27,7 @@ class FkeyLoader(LevelLoader[int, list[AnyRow]]):
             children.table, self.column, children.dialect, children.columns
         )
 
-    async def batch_load_fn(self, keys: list[int]) -> list[list[AnyRow]]:
+    async def load_batch(self, keys: list[int]) -> list[list[AnyRow]]:
         """Load the children of every parent asked for in this tick with one statement."""
         rows = await self.children.fetch(self.statement, {KEYS: keys})
         by_parent: dict[Any, list[AnyRow]] = defaultdict(list)

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from loaders.level_loader import LevelLoader
+from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.page_loader import PageKey, PageLoader
 from loaders.reads import AnyRow, Reads
 from models import Base
@@ -95,8 +95,9 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         model: type[Base],
         reads: Reads,
         columns: Iterable[str] | None = None,
+        observers: tuple[BatchObserver, ...] = (),
     ) -> None:
-        super().__init__()
+        super().__init__(f"{model.__name__} by id", observers)
         self.session_maker = session_maker
         self.engine: AsyncEngine = session_maker.kw["bind"]
         self.dialect: str = self.engine.dialect.name
@@ -109,7 +110,8 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
     @cached_property
     def _pages(self) -> PageLoader:
         """Built on the first page asked for: most requests read none."""
-        return PageLoader(self.table, self.columns, self.reads)
+        name = f"{self.model.__name__} pages"
+        return PageLoader(self.table, self.columns, self.reads, name, self.observers)
 
     def _forget_pages(self) -> None:
         if "_pages" in vars(self):
@@ -122,7 +124,7 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
             self._primed.setdefault(key, value)
         return self
 
-    async def batch_load_fn(self, keys: list[int]) -> list[AnyRow | None]:
+    async def load_batch(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
         statement = rows_by_ids(self.table, self.table.c.id, self.dialect, self.columns)
         rows = await self.fetch(statement, {KEYS: keys})

@@ -9,7 +9,8 @@ values for later `load`s of this request.
 from __future__ import annotations
 
 from asyncio import Future
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
@@ -18,14 +19,33 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+# Told of every batch (its loader's name and size) around the read: metrics and traces.
+BatchObserver = Callable[[str, int], AbstractContextManager[object]]
+
+
 class LevelLoader(DataLoader[K, V], Generic[K, V]):
-    def __init__(self) -> None:
+    """Subclasses read a batch in `load_batch`; `batch_load_fn` adds the observers."""
+
+    def __init__(self, name: str = "", observers: tuple[BatchObserver, ...] = ()) -> None:
+        self.name = name
+        self.observers = observers
         # The cache of Futures is ours, handed to DataLoader as its public `cache_map`:
         # `load`, `load_all` and `IdLoader.prime` read it; DataLoader's `_cache` is private.
         self.futures: dict[K, Future[V]] = {}
         super().__init__(cache_map=self.futures)
         # Values known but not yet asked for by `load`: a Future is made only then.
         self._primed: dict[K, V] = {}
+
+    async def load_batch(self, keys: list[K]) -> list[V]:
+        raise NotImplementedError
+
+    async def batch_load_fn(self, keys: list[K]) -> list[V]:
+        if not self.observers:
+            return await self.load_batch(keys)
+        with ExitStack() as observing:
+            for observer in self.observers:
+                observing.enter_context(observer(self.name, len(keys)))
+            return await self.load_batch(keys)
 
     def load(self, key: K) -> Future[V]:
         primed = self._primed.pop(key, None)

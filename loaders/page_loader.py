@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, select
 
-from loaders.level_loader import LevelLoader
+from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.reads import AnyRow, Reads
 
 Filters = tuple[tuple[str, Any], ...]
@@ -53,13 +53,20 @@ def bound(column: str) -> str:
 class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
     """Rows by `(filters, skip, limit)`, ordered by id; built and cleared by an `IdLoader`."""
 
-    def __init__(self, table: Table, columns: tuple[str, ...], reads: Reads) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        table: Table,
+        columns: tuple[str, ...],
+        reads: Reads,
+        name: str = "",
+        observers: tuple[BatchObserver, ...] = (),
+    ) -> None:
+        super().__init__(name, observers)
         self.table = table
         self.columns = columns
         self.reads = reads  # the request's, not its id loader's method: no reference cycle
 
-    async def batch_load_fn(self, keys: list[PageKey]) -> list[list[AnyRow]]:
+    async def load_batch(self, keys: list[PageKey]) -> list[list[AnyRow]]:
         """One range read per filter and run of adjacent pages; each page is a slice of it."""
         by_filters: dict[Filters, list[PageKey]] = defaultdict(list)
         for key in dict.fromkeys(keys):

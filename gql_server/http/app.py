@@ -1,9 +1,10 @@
 """The ASGI application: GraphQL at /graphql, health at /health.
 
 The engine is created in the lifespan and disposed at shutdown; nothing
-connects at import time. A request meets, in order: the body size limit, the
-release of its loaders when it ends, the planned fast path (documents already
-vetted), then Strawberry's view (`view.py`).
+connects at import time. A request meets, in order: its record (request id, logs,
+metrics, traces: `observe/`), the body size limit, the release of its loaders when
+it ends, the planned fast path (documents already vetted), then Strawberry's view
+(`view.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from gql_server.http.body import BodySizeLimit
 from gql_server.http.fast_path import PlannedFastPath
 from gql_server.http.request_loaders import ReleaseRequestLoaders
 from gql_server.http.view import GraphQLApp
+from gql_server.observe.middleware import ObserveRequests
+from gql_server.observe.setup import observability
 from gql_server.planner import QueryPlans
 from gql_server.schema.core import graphql_core_schema
 from gql_server.settings import Settings
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
         app.state.kept_connections = KeptConnections(engine, half_the_pool(engine))
+        observed.bind_engine(engine)
         # Everything built so far (schema, metadata, modules) lives as long as the process:
         # move it out of the collector's reach so collections only scan request garbage.
         gc.collect()
@@ -75,20 +79,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     plans = QueryPlans()  # this app's own: never shared with another app's limits
-    graphql = GraphQLApp(settings, plans)
+    observed = observability(settings)
+    graphql = GraphQLApp(settings, plans, observed.schema_extensions)
     middleware = [
+        Middleware(ObserveRequests, sinks=observed.sinks),
+        *observed.middleware,
         Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes),
         Middleware(ReleaseRequestLoaders),
     ]
     if settings.planner:
         core_schema = graphql_core_schema(graphql.schema)
         middleware.append(Middleware(PlannedFastPath, schema=core_schema, plans=plans))
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             *graphiql.routes(enabled=settings.explorer),
+            *observed.routes,
         ],
         lifespan=lifespan,
         middleware=middleware,
     )
+    app.state.observability = observed
+    return app

@@ -26,6 +26,7 @@ from gql_server import json_codec
 from gql_server.http.body import read_body, replay
 from gql_server.http.protocol import GRAPHQL_RESPONSE, JSON, accepts_graphql_response
 from gql_server.http.request_loaders import loaders_of
+from gql_server.observe.record import note_operation, note_path
 from gql_server.planner import QueryPlans
 
 PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
@@ -77,6 +78,10 @@ class PlannedFastPath:
         document = self.plans.vetted.get(query)
         if document is None:
             return None
-        return await self.plans.serve(
+        note_operation(operation_name, "query", query)
+        data = await self.plans.serve(
             self.schema, document, query, variables, operation_name, loaders_of(scope)
         )
+        if data is not None:
+            note_path("fast_path")
+        return data

@@ -26,6 +26,7 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from gql_server import operation_store
+from gql_server.observe.record import note_persisted
 from gql_server.schema.context import Context
 
 SUPPORTED_VERSION = 1
@@ -97,7 +98,9 @@ class PersistedOperations(GraphQL[Context, None]):
         if version != SUPPORTED_VERSION or not isinstance(sha256, str):
             return UNSUPPORTED
         if query is None:
-            return await operation_store.find(session_maker, sha256) or NOT_FOUND
+            found = await operation_store.find(session_maker, sha256)
+            note_persisted(found is not None)
+            return found or NOT_FOUND
         if operation_store.sha256_of(query) != sha256:
             return HASH_MISMATCH
         if self.operations_allowlist:

@@ -24,7 +24,10 @@ def loaders_of(scope: Scope) -> Loaders:
     if loaders is None:
         app_state = scope["app"].state
         reads = RequestReads(app_state.engine, app_state.kept_connections)
-        loaders = state[STATE_KEY] = create_loaders(app_state.session_maker, reads)
+        observers = app_state.observability.batch_observers
+        loaders = state[STATE_KEY] = create_loaders(
+            app_state.session_maker, reads, tuple(observers)
+        )
     return loaders
 
 

@@ -4,6 +4,9 @@ request's own loaders in its context."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -21,9 +24,11 @@ from gql_server.settings import Settings
 
 
 class GraphQLApp(PersistedOperations, GraphQLOverHTTP, GraphQLErrorsView):
-    def __init__(self, settings: Settings, plans: QueryPlans) -> None:
+    def __init__(
+        self, settings: Settings, plans: QueryPlans, observers: Sequence[Any] = ()
+    ) -> None:
         super().__init__(
-            create_schema(settings, plans),
+            create_schema(settings, plans, observers),
             graphql_ide="graphiql" if settings.explorer else None,
             operations_allowlist=settings.operations_allowlist,
         )

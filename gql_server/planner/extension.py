@@ -26,6 +26,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import DirectiveNode, VariableNode, Visitor
 from strawberry.extensions import SchemaExtension
 
+from gql_server.observe.record import note_fallback, note_path
 from gql_server.planner.nodes import Plan, Unplannable
 from gql_server.planner.plan import compile_plan
 from gql_server.planner.run import Fallback, run_plan
@@ -125,11 +126,19 @@ class QueryPlans:
             return None  # variable errors: the normal path reports them
         try:
             plan = self.plan(schema, query, document, operation, coerced, variables)
-            return await run_plan(plan, loaders, coerced)
-        except (Unplannable, Fallback) as reason:
+            data = await run_plan(plan, loaders, coerced)
+        except Unplannable as reason:
             log.debug("query planner: executing field by field: %s", reason)
+            note_fallback("unplannable")
+        except Fallback as reason:
+            log.debug("query planner: executing field by field: %s", reason)
+            note_fallback("runtime")
         except Exception:  # e.g. the database: the normal path reports it with paths
             log.debug("query planner: executing field by field after an error", exc_info=True)
+            note_fallback("error")
+        else:
+            note_path("planned")
+            return data
         return None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
@@ -17,6 +19,7 @@ from gql_server.schema.masking import MaskUnexpectedErrors
 from gql_server.schema.mutations import Mutation
 from gql_server.schema.production import PRODUCTION_EXTENSIONS
 from gql_server.schema.queries import Query
+from gql_server.schema.recording import RecordOperation
 from gql_server.schema.scalars import SCALAR_MAP
 from gql_server.settings import Settings
 
@@ -30,8 +33,11 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, SAFE_ERRORS)
 
 
-def create_schema(settings: Settings, plans: QueryPlans | None = None) -> QuietLoggingSchema:
-    """The schema with this configuration's limits (production also hides its shape)."""
+def create_schema(
+    settings: Settings, plans: QueryPlans | None = None, observers: Sequence[Any] = ()
+) -> QuietLoggingSchema:
+    """The schema with this configuration's limits (production also hides its shape);
+    `observers` are the extensions operators asked for (traces)."""
     limits = settings.limits
     return QuietLoggingSchema(
         query=Query,
@@ -42,6 +48,8 @@ def create_schema(settings: Settings, plans: QueryPlans | None = None) -> QuietL
             batching_config={"max_operations": limits.max_batch} if limits.max_batch else None,
         ),
         extensions=[
+            RecordOperation,
+            *observers,
             *limit_extensions(limits),
             *(PRODUCTION_EXTENSIONS if settings.production else ()),
             partial(MaskUnexpectedErrors, should_mask_error=is_unexpected),

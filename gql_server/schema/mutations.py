@@ -25,6 +25,7 @@ from gql_server.domain.errors import (
     WriteRefused,
 )
 from gql_server.domain.validation import parse_id
+from gql_server.observe.record import note_stale_write
 from gql_server.schema.classes import resolver
 from gql_server.schema.context import Info
 from gql_server.schema.inputs import INPUTS, TOKEN_FIELDS
@@ -67,6 +68,7 @@ def refusal(model: type[Base], refused: WriteRefused) -> Any:
             id=strawberry.ID(str(refused.id)), message=f"{name} {refused.id} does not exist"
         )
     if isinstance(refused, StaleWrite):
+        note_stale_write(name)
         return StaleDataError(
             id=strawberry.ID(str(refused.id)),
             lastchange=refused.current,

@@ -16,7 +16,7 @@ class Squares(LevelLoader[int, int]):
         super().__init__()
         self.batches: list[list[int]] = []
 
-    async def batch_load_fn(self, keys: list[int]) -> list[int]:
+    async def load_batch(self, keys: list[int]) -> list[int]:
         self.batches.append(list(keys))
         return [key * key for key in keys]
 

@@ -251,14 +251,14 @@ async def test_a_null_in_a_non_null_position_falls_back_to_the_executors_error(
     # given: the users table answers nothing, so Address.user (non-null) meets a null
     from loaders.id_loader import IdLoader
 
-    original = IdLoader.batch_load_fn
+    original = IdLoader.load_batch
 
     async def users_vanish(self: IdLoader, keys: list[int]) -> list[Any]:
         if self.table.name == "users":
             return [None] * len(keys)
         return await original(self, keys)
 
-    monkeypatch.setattr(IdLoader, "batch_load_fn", users_vanish)
+    monkeypatch.setattr(IdLoader, "load_batch", users_vanish)
 
     with caplog.at_level(logging.DEBUG, logger=PLANNER_LOG):
         body = await both.same("{ addresses { id user { id } } }", fewer_statements=False)

@@ -15,6 +15,7 @@ LAYERS = (
     ("gql_server.cli",),
     ("gql_server.http",),
     ("gql_server.schema", "gql_server.planner"),
+    ("gql_server.observe",),
     ("gql_server.seed", "gql_server.operation_store"),
     ("gql_server.domain",),
     ("gql_server.database", "gql_server.json_codec", "gql_server.settings"),

@@ -1,0 +1,1 @@
+"""What operators see: one record per request, fed to metrics, logs and traces."""

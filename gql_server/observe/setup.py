@@ -1,0 +1,46 @@
+"""What the app installs for operators: each part (logs, metrics, traces) adds its hooks.
+
+`observability(settings)` is built once in `create_app`. A part appends to the lists
+it needs: sinks see every finished request's record, batch observers wrap every
+loader batch, schema extensions run in Strawberry's execution, engine hooks see
+the engine once the lifespan creates it, routes are served beside /graphql, and
+middleware runs inside the request's record, around everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+from gql_server.observe import logs
+from gql_server.observe.record import Sink
+from gql_server.observe.statements import count_statements
+from gql_server.settings import Settings
+from loaders.level_loader import BatchObserver
+
+
+@dataclass
+class Observability:
+    sinks: list[Sink] = field(default_factory=list)
+    batch_observers: list[BatchObserver] = field(default_factory=list)
+    schema_extensions: list[Any] = field(default_factory=list)
+    engine_hooks: list[Callable[[AsyncEngine], None]] = field(
+        default_factory=lambda: [count_statements]
+    )
+    routes: list[BaseRoute] = field(default_factory=list)
+    middleware: list[Middleware] = field(default_factory=list)
+
+    def bind_engine(self, engine: AsyncEngine) -> None:
+        for hook in self.engine_hooks:
+            hook(engine)
+
+
+def observability(settings: Settings) -> Observability:
+    built = Observability()
+    logs.install(built, settings)
+    return built
