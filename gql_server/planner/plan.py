@@ -38,7 +38,10 @@ DEFINITION = "strawberry-definition"
 
 
 def enum_names(leaf: GraphQLLeafType) -> dict[Any, str] | None:
-    """Member -> name as Strawberry's enum serializer finds it (first value equal to it)."""
+    """Member -> name as Strawberry's enum serializer finds it (first value equal to it).
+
+    `CustomGraphQLEnumType` is Strawberry's own (internal) enum type: an upgrade that
+    changes it fails tests/planner/test_dependency_contracts.py."""
     if not isinstance(leaf, CustomGraphQLEnumType):
         return None
     names: dict[Any, str] = {}
