@@ -30,9 +30,13 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
         "json_deserializer": json_codec.loads,
     }
     if limits is not None and database_url.startswith("postgresql"):
+        kept = kept_for_reads(limits)
         options.update(
-            pool_size=limits.pool_size,
-            max_overflow=limits.max_overflow,
+            # The read connections kept open between requests are checked out of the
+            # pool, so the pool keeps that many fewer idle: an idle worker holds at most
+            # `pool_size` connections in all, and a busy one still pool + overflow.
+            pool_size=limits.pool_size - kept,
+            max_overflow=limits.max_overflow + kept,
             pool_timeout=limits.pool_timeout_seconds,
             connect_args={"server_settings": server_timeouts(limits)},
         )
@@ -43,6 +47,11 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
         # MWALLET_LOG_LEVEL=debug put SQL or secrets into the logs.
         logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     return engine
+
+
+def kept_for_reads(limits: DatabaseLimits) -> int:
+    """Read connections a worker keeps open between requests: half its pool."""
+    return limits.pool_size // 2
 
 
 def dump_json(value: Any) -> str:

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from gql_server.database import create_engine, create_session_maker
+from gql_server.database import create_engine, create_session_maker, kept_for_reads
 from gql_server.http import graphiql
 from gql_server.http.body import BodySizeLimit
 from gql_server.http.fast_path import PlannedFastPath
@@ -65,7 +65,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine = create_engine(settings.database_url, settings.database)
         app.state.engine = engine
         app.state.session_maker = create_session_maker(engine)
-        app.state.kept_connections = KeptConnections(engine, half_the_pool(engine))
+        kept = (
+            kept_for_reads(settings.database)
+            if engine.dialect.name == "postgresql"
+            else half_the_pool(engine)
+        )
+        app.state.kept_connections = KeptConnections(engine, kept)
         observed.bind_engine(engine)
         # Everything built so far (schema, metadata, modules) lives as long as the process:
         # move it out of the collector's reach so collections only scan request garbage.
