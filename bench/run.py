@@ -165,7 +165,8 @@ def main() -> None:
     parser.add_argument(
         "--targets",
         default="raw,ours,planner-off,scale-out",
-        help="comma-separated subset of raw,ours,planner-off,scale-out (default: all)",
+        help="comma-separated subset of raw,ours,planner-off,scale-out,traced "
+        "(default: all but traced)",
     )
     parser.add_argument(
         "--baseline",
@@ -211,12 +212,14 @@ def main() -> None:
     results: list[Measured] = []
     expected: dict[str, Any] = {}
     targets = set(args.targets.split(","))
-    raw_port, ours_port, scaled_port, off_port, baseline_port = (args.port + n for n in range(5))
+    raw_port, ours_port, scaled_port, off_port, baseline_port, traced_port = (
+        args.port + n for n in range(6)
+    )
     with ExitStack() as running:
         # Both servers run side by side (the idle one costs nothing), and each workload
         # is measured on the raw limit and then on ours: the two figures of a ratio are
         # seconds apart, not minutes, so the machine's drift between them stays small.
-        raw_pid = ours_pid = baseline_pid = None
+        raw_pid = ours_pid = baseline_pid = traced_pid = None
         if "raw" in targets:
             raw_pid = running.enter_context(
                 server(raw_command(raw_port), raw_port, "/w1?id=1", env)
@@ -224,6 +227,12 @@ def main() -> None:
         if "ours" in targets:
             ours_pid = running.enter_context(
                 server(ours_command(ours_port, 1), ours_port, "/health", env)
+            )
+        if "traced" in targets:
+            # every span made, then dropped: the cost of tracing itself, not of an exporter's
+            traced_env = {**env, "MWALLET_TRACING": "on", "OTEL_TRACES_EXPORTER": "none"}
+            traced_pid = running.enter_context(
+                server(ours_command(traced_port, 1), traced_port, "/health", traced_env)
             )
         if args.baseline is not None:
             baseline_pid = running.enter_context(
@@ -255,6 +264,12 @@ def main() -> None:
                 assert expected.get(workload.name, answer) == answer, f"{workload.name} differs"
                 results.append(
                     measure("ours", ours_pid, ours_port, workload, workload.graphql, durations)
+                )
+                log.info("%s", results[-1])
+            if traced_pid is not None and not workload.name.startswith("W4"):
+                lines = workload.graphql
+                results.append(
+                    measure("ours, traced", traced_pid, traced_port, workload, lines, durations)
                 )
                 log.info("%s", results[-1])
     if "planner-off" in targets:
@@ -304,7 +319,14 @@ def render(
     results: list[Measured], statements: dict[str, int], floor: dict[str, float], d: Durations
 ) -> str:
     raw = {r.workload: r for r in results if r.target == "raw limit"}
-    grouped = ["raw limit", "baseline", "ours", "ours, planner off", "ours, 2 workers"]
+    grouped = [
+        "raw limit",
+        "baseline",
+        "ours",
+        "ours, traced",
+        "ours, planner off",
+        "ours, 2 workers",
+    ]
     results = sorted(results, key=lambda r: grouped.index(r.target))  # stable: workload order
     header = (
         "| server | workload | req/s | p50 ms | p99 ms | SQL/req | CPU ms/req | CPU µs/object "

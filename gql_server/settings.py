@@ -72,6 +72,10 @@ class ObservabilitySettings:
     slow_operation_ms: int = 1000
     # OpenTelemetry traces: on with MWALLET_TRACING=on or when an OTLP endpoint is set.
     tracing: bool = False
+    # Where spans go: "otlp" (OTLP over HTTP, to OTEL_EXPORTER_OTLP_ENDPOINT), "console"
+    # (stdout) or "none" (made, then dropped); OTEL_TRACES_EXPORTER, else otlp with an
+    # endpoint and console without one.
+    traces_exporter: str = "console"
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ def numbers_from_env(defaults: T, env: Mapping[str, str], prefix: str) -> T:
 
 def observability_from_env(env: Mapping[str, str], production: bool) -> ObservabilitySettings:
     default = ObservabilitySettings()
+    endpoint = bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
     return ObservabilitySettings(
         metrics_token=env.get("MWALLET_METRICS_TOKEN") or None,
         max_operation_names=int(
@@ -140,7 +145,8 @@ def observability_from_env(env: Mapping[str, str], production: bool) -> Observab
         ),
         log_format=env.get("MWALLET_LOG_FORMAT", "json" if production else "text").lower(),
         slow_operation_ms=int(env.get("MWALLET_SLOW_OPERATION_MS", default.slow_operation_ms)),
-        tracing=env_flag(env, "MWALLET_TRACING", bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))),
+        tracing=env_flag(env, "MWALLET_TRACING", endpoint),
+        traces_exporter=env.get("OTEL_TRACES_EXPORTER", "otlp" if endpoint else "console").lower(),
     )
 
 

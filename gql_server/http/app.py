@@ -13,6 +13,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +37,9 @@ from gql_server.settings import Settings
 from loaders.reads import KeptConnections, half_the_pool
 from loaders.reconnect import on_a_live_connection
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 HEALTH_TIMEOUT_SECONDS = 5.0
 # Concurrent nested queries keep many young objects alive at once: with the default
 # (700, 10, 10) the collector rescanned them all dozens of times per second.
@@ -57,7 +61,10 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "reachable"})
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> Starlette:
+    """`tracer_provider`: the app's spans go there (tests) rather than where settings say."""
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
@@ -84,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     plans = QueryPlans()  # this app's own: never shared with another app's limits
-    observed = observability(settings)
+    observed = observability(settings, tracer_provider)
     graphql = GraphQLApp(settings, plans, observed.schema_extensions)
     middleware = [
         Middleware(ObserveRequests, sinks=observed.sinks),
@@ -94,7 +101,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     if settings.planner:
         core_schema = graphql_core_schema(graphql.schema)
-        middleware.append(Middleware(PlannedFastPath, schema=core_schema, plans=plans))
+        middleware.append(
+            Middleware(
+                PlannedFastPath,
+                schema=core_schema,
+                plans=plans,
+                observers=observed.fast_path_observers,
+            )
+        )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -14,6 +14,8 @@ came: the same bytes either way (the differential tests send every query twice).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
 from graphql import GraphQLSchema
@@ -34,12 +36,18 @@ PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
 
 class PlannedFastPath:
     def __init__(
-        self, app: ASGIApp, schema: GraphQLSchema, plans: QueryPlans, path: str = "/graphql"
+        self,
+        app: ASGIApp,
+        schema: GraphQLSchema,
+        plans: QueryPlans,
+        path: str = "/graphql",
+        observers: Sequence[Callable[[], AbstractContextManager[object]]] = (),
     ) -> None:
         self.app = app
         self.schema = schema
         self.plans = plans
         self.path = path
+        self.observers = tuple(observers)  # around each planned run: traces
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.may_serve(scope):
@@ -79,9 +87,16 @@ class PlannedFastPath:
         if document is None:
             return None
         note_operation(operation_name, "query", query)
-        data = await self.plans.serve(
+        run = self.plans.serve(
             self.schema, document, query, variables, operation_name, loaders_of(scope)
         )
+        if not self.observers:
+            data = await run
+        else:
+            with ExitStack() as observing:
+                for observer in self.observers:
+                    observing.enter_context(observer())
+                data = await run
         if data is not None:
             note_path("fast_path")
         return data
