@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.types import Message
 
 from gql_server.http.app import create_app
-from gql_server.settings import DatabaseLimits, QueryLimits, Settings
+from gql_server.settings import DatabaseLimits, ObservabilitySettings, QueryLimits, Settings
 from tests.conftest import StatementCounter
 
 
@@ -34,6 +34,7 @@ async def serving(
     *,
     production: bool = False,
     database: DatabaseLimits | None = None,
+    observability: ObservabilitySettings | None = None,
     **limits: Any,
 ) -> AsyncIterator[Served]:
     settings = Settings(
@@ -41,6 +42,7 @@ async def serving(
         production=production,
         limits=replace(QueryLimits(), **limits),
         database=database or DatabaseLimits(),
+        observability=observability or ObservabilitySettings(),
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from gql_server.observe import logs
+from gql_server.observe import logs, metrics
 from gql_server.observe.record import Sink
 from gql_server.observe.statements import count_statements
 from gql_server.settings import Settings
@@ -43,4 +43,5 @@ class Observability:
 def observability(settings: Settings) -> Observability:
     built = Observability()
     logs.install(built, settings)
+    metrics.install(built, settings)
     return built
