@@ -5,30 +5,53 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from gql_server.settings import Settings
+
+MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own variable
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     exit_zero_after_graceful_stop()
-    uvicorn.run(
-        "gql_server.http.app:create_app",
-        factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers,
-        loop="uvloop",  # uvicorn[standard]: the faster event loop and HTTP parser
-        http="httptools",
-        log_level=settings.log_level,
-        access_log=settings.access_log and not args.no_access_log,
-        proxy_headers=False,
-    )
+    with shared_metrics_directory(args.workers):
+        uvicorn.run(
+            "gql_server.http.app:create_app",
+            factory=True,
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            workers=args.workers,
+            loop="uvloop",  # uvicorn[standard]: the faster event loop and HTTP parser
+            http="httptools",
+            log_level=settings.log_level,
+            access_log=settings.access_log and not args.no_access_log,
+            proxy_headers=False,
+        )
+
+
+@contextmanager
+def shared_metrics_directory(workers: int) -> Iterator[None]:
+    """Several workers write their metrics to files in one fresh directory, so /metrics,
+    whichever worker answers it, sums them all (prometheus-client's multiprocess mode).
+    The variable is set before uvicorn spawns the workers, which inherit it; a directory
+    the operator chose (PROMETHEUS_MULTIPROC_DIR already set) is used as it is."""
+    if workers <= 1 or os.environ.get(MULTIPROCESS_DIRECTORY):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="mwallet-metrics-") as directory:
+        os.environ[MULTIPROCESS_DIRECTORY] = directory
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROCESS_DIRECTORY]
 
 
 def exit_zero_after_graceful_stop() -> None:

@@ -26,7 +26,7 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from gql_server import operation_store
-from gql_server.observe.record import note_persisted
+from gql_server.observe.record import note_errors, note_persisted
 from gql_server.schema.context import Context
 
 SUPPORTED_VERSION = 1
@@ -72,6 +72,7 @@ class PersistedOperations(GraphQL[Context, None]):
     ) -> ExecutionResult:
         resolved = await self.resolve(request, request_data)
         if isinstance(resolved, ExecutionResult):
+            note_errors(True)  # a refusal: no operation runs to record its errors
             return resolved
         return await super().execute_single(
             request=request,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from gql_server.observe import logs, tracing
+from gql_server.observe import logs, metrics, tracing
 from gql_server.observe.record import Sink
 from gql_server.observe.statements import count_statements
 from gql_server.settings import Settings
@@ -54,5 +54,6 @@ def observability(
     """`tracer_provider`: where spans go instead of the exporter the settings name (tests)."""
     built = Observability()
     logs.install(built, settings)
+    metrics.install(built, settings)
     tracing.install(built, settings, tracer_provider)
     return built
