@@ -39,7 +39,7 @@ from bench.statements import body_of
 from bench.workloads import Workload
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
-from loaders import AnyRow, Loaders, create_loaders
+from loaders import AnyRow
 from loaders.reads import Parameters, Reads, RequestReads
 from tests.apps import post_in_process
 
@@ -111,10 +111,10 @@ async def best_seconds(step: Callable[[int], Awaitable[object]], repeat: int, ro
 def fast_path_reading(make: Callable[[AsyncEngine], Reads]) -> Iterator[None]:
     """Requests on the fast path read through `make(engine)`, not their `RequestReads`."""
 
-    def loaders(app: Any) -> Loaders:
-        return create_loaders(app.state.session_maker, make(app.state.engine))
+    def reads(engine: AsyncEngine, kept: object) -> Reads:
+        return make(engine)
 
-    with mock.patch("gql_server.http.fast_path.request_loaders", loaders):
+    with mock.patch("gql_server.http.request_loaders.RequestReads", reads):
         yield
 
 
