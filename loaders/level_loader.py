@@ -40,8 +40,12 @@ class LevelLoader(DataLoader[K, V], Generic[K, V]):
         raise NotImplementedError
 
     async def batch_load_fn(self, keys: list[K]) -> list[V]:
-        if not self.observers:
+        observers = self.observers
+        if not observers:
             return await self.load_batch(keys)
+        if len(observers) == 1:  # the usual case (metrics): no ExitStack per batch
+            with observers[0](self.name, len(keys)):
+                return await self.load_batch(keys)
         with ExitStack() as observing:
             for observer in self.observers:
                 observing.enter_context(observer(self.name, len(keys)))

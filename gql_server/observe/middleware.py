@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,7 +30,7 @@ def request_id_of(scope: Scope) -> str:
             given = value.decode("latin-1")
             if SANE_REQUEST_ID.fullmatch(given):
                 return given
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 class ObserveRequests:
