@@ -9,151 +9,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
-import os
-import platform
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import text
 
 from bench import workloads
 from bench.graphql_floor import floor_ms
-from bench.procstat import PeakRss, cpu_seconds, wait_until_idle
+from bench.measure import (
+    Durations,
+    Measured,
+    baseline_command,
+    first_response,
+    measure,
+    ours_command,
+    raw_command,
+    server,
+)
+from bench.report import render
 from bench.seed import DEFAULT_URL, seed
 from bench.statements import body_of, count_statements
-from bench.workloads import Workload
 from gql_server.database import create_engine
 
 log = logging.getLogger("bench.run")
-
-HOST = "127.0.0.1"
-CONNECTIONS = 16
-WRK_THREADS = 2
-LUA = workloads.HERE / "wrk" / "requests.lua"
-BIN = Path(sys.executable).parent
-RAW_STATEMENTS = {"W1": 1, "W2": 4, "W3": 3}
-
-
-@dataclass
-class Measured:
-    target: str
-    workload: str
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    cpu_ms: float
-    peak_rss_mb: float
-    errors: int
-    objects: int
-
-
-@contextmanager
-def server(
-    command: list[str], port: int, health: str, env: dict[str, str], cwd: Path | None = None
-) -> Iterator[int]:
-    """Start a server on 127.0.0.1:`port`, wait until `health` answers, stop it afterwards."""
-    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=cwd)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://{HOST}:{port}{health}", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"server did not start: {command}")
-            time.sleep(0.2)
-        yield process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wrk(port: int, lines_file: Path, seconds: float, offset: int) -> dict[str, Any]:
-    command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
-    command += ["-s", str(LUA), f"http://{HOST}:{port}", "--"]
-    command += [str(lines_file), str(offset), str(WRK_THREADS)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
-    summary: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
-    return summary
-
-
-def first_response(port: int, line: str) -> Any:
-    method, path, *rest = line.split("\t", 2)
-    url = f"http://{HOST}:{port}{path}"
-    response = httpx.request(method, url, json=body_of(line) if rest else None, timeout=30)
-    body = response.json()
-    assert response.status_code == 200 and "errors" not in body, response.text
-    return body["data"]
-
-
-def measure(
-    target: str, pid: int, port: int, workload: Workload, lines: list[str], durations: Durations
-) -> Measured:
-    with tempfile.NamedTemporaryFile("w", suffix=".requests", delete=False) as file:
-        file.write("\n".join(lines) + "\n")
-    path = Path(file.name)
-    try:
-        warm = wrk(port, path, durations.warm_up, 0)
-        cpu_before = cpu_seconds(pid)
-        with PeakRss(pid) as rss:
-            run = wrk(port, path, durations.measure, warm["requests"])
-        cpu = cpu_seconds(pid) - cpu_before
-        wait_until_idle(pid)  # the next workload starts on an idle server
-    finally:
-        path.unlink()
-    requests = max(run["requests"], 1)
-    return Measured(
-        target=target,
-        workload=workload.name,
-        rps=run["requests"] / (run["duration_us"] / 1e6),
-        p50_ms=run["p50_us"] / 1000,
-        p99_ms=run["p99_us"] / 1000,
-        cpu_ms=cpu * 1000 / requests,
-        peak_rss_mb=rss.peak / 2**20,
-        errors=run["status_errors"] + run["socket_errors"],
-        objects=workload.objects,
-    )
-
-
-@dataclass(frozen=True)
-class Durations:
-    warm_up: float
-    measure: float
-
-
-def ours_command(port: int, workers: int) -> list[str]:
-    serve = [str(BIN / "mwallet-gql"), "serve", "--host", HOST, "--port", str(port)]
-    # As the raw limit runs: no log line per request on either side.
-    return [*serve, "--workers", str(workers), "--no-access-log"]
-
-
-def baseline_command(port: int) -> list[str]:
-    """Our server from another checkout (run in its folder, so its code is imported)."""
-    cli = "import sys; from gql_server.cli import main; sys.argv[0] = 'mwallet-gql'; main()"
-    serve = ["serve", "--host", HOST, "--port", str(port), "--workers", "1", "--no-access-log"]
-    return [sys.executable, "-c", cli, *serve]
-
-
-def raw_command(port: int) -> list[str]:
-    app = ["-m", "uvicorn", "--factory", "bench.raw_limit:create_app"]
-    options = ["--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    return [sys.executable, *app, *options]
 
 
 def main() -> None:
@@ -313,61 +194,6 @@ def load_tokens(url: str) -> list[tuple[int, Any]]:
             await engine.dispose()
 
     return asyncio.run(read())
-
-
-def render(
-    results: list[Measured], statements: dict[str, int], floor: dict[str, float], d: Durations
-) -> str:
-    raw = {r.workload: r for r in results if r.target == "raw limit"}
-    grouped = [
-        "raw limit",
-        "baseline",
-        "ours",
-        "ours, traced",
-        "ours, planner off",
-        "ours, 2 workers",
-    ]
-    results = sorted(results, key=lambda r: grouped.index(r.target))  # stable: workload order
-    header = (
-        "| server | workload | req/s | p50 ms | p99 ms | SQL/req | CPU ms/req | CPU µs/object "
-        "| peak RSS MB | req/s ÷ raw limit | CPU ÷ raw limit | CPU ÷ GraphQL floor | errors |\n"
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
-    )
-    lines = []
-    for r in results:
-        if r.rps == 0:  # every request outlasted the window: nothing to divide by
-            empty = " |" * 9
-            lines.append(f"| {r.target} | {r.workload} | 0 | no request completed |{empty}")
-            continue
-        key = r.workload.split()[0]
-        if r.target == "raw limit":
-            sql = str(RAW_STATEMENTS[key])
-        elif key == "W4":
-            sql = f"{statements['W4 write']} (stale: {statements['W4 stale']})"
-        else:
-            sql = str(statements[r.workload])
-        base = raw.get(r.workload) if r.target != "raw limit" else None
-        vs_raw = f"{r.rps / base.rps:.2f}" if base else ""
-        cpu_raw = f"{r.cpu_ms / base.cpu_ms:.2f}" if base else ""
-        vs_floor = (
-            f"{r.cpu_ms / floor[r.workload]:.2f}"
-            if r.workload in floor and r.target == "ours"
-            else ""
-        )
-        lines.append(
-            f"| {r.target} | {r.workload} | {r.rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {sql} "
-            f"| {r.cpu_ms:.2f} | {1000 * r.cpu_ms / r.objects:.1f} | {r.peak_rss_mb:.0f} "
-            f"| {vs_raw} | {cpu_raw} | {vs_floor} | {r.errors} |"
-        )
-    floors = ", ".join(f"{name}: {ms:.2f} ms" for name, ms in floor.items())
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    return (
-        header
-        + "\n".join(lines)
-        + f"\n\nGraphQL floor (median CPU of 30 in-process executions): {floors}\n"
-        + f"wrk: {CONNECTIONS} connections, {WRK_THREADS} threads, {d.measure:g} s after "
-        + f"{d.warm_up:g} s warm-up; machine: {machine}\n"
-    )
 
 
 if __name__ == "__main__":
