@@ -31,7 +31,7 @@ def fields_of(record: RequestRecord) -> dict[str, Any]:
         "outcome": record.outcome,
         "operation": record.operation_name,
         "type": record.operation_type,
-        "served": record.path_taken,
+        "served": record.path_taken if record.operation_type else None,
         "duration_ms": round(record.duration * 1000, 3),
         "statements": record.statements,
         "document": record.document_hash,
