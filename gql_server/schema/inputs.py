@@ -42,20 +42,16 @@ def create_input(api: Exposed[Any]) -> type:
     required: Fields = {}
     optional: Fields = {}
     for column in api.writable():
-        text = description(api, column, creating=True)
+        kind, text = column_type(column), description(api, column, creating=True)
         if isinstance(column.default, ScalarElementColumnDefault):
-            default = column.default.arg
             optional[column.key] = (
-                column_type(column),
-                strawberry.field(default=default, description=text),
+                kind,
+                strawberry.field(default=column.default.arg, description=text),
             )
         elif column.default is not None or column.nullable:
-            optional[column.key] = (
-                column_type(column) | None,
-                strawberry.field(default=None, description=text),
-            )
+            optional[column.key] = (kind | None, strawberry.field(default=None, description=text))
         else:
-            required[column.key] = (column_type(column), strawberry.field(description=text))
+            required[column.key] = (kind, strawberry.field(description=text))
     return new_input(f"Create{api.name}Input", {**required, **optional})
 
 
