@@ -50,6 +50,8 @@ async def test_a_preflight_from_a_listed_origin_is_allowed_for_a_while(served: S
     assert response.headers["access-control-max-age"] == "600"
     assert "Origin" in response.headers["vary"]
     assert "access-control-allow-credentials" not in response.headers
+    # answered inside the request's record (its id), before GraphQL (no SQL)
+    assert response.headers["x-request-id"]
     assert served.sql.count == 0
 
 
