@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from gql_server.settings import Settings
+from gql_server.settings import Settings, SettingsError
 
 MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own variable
 
@@ -121,6 +121,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as refused:
+        raise SystemExit(f"mwallet-gql: {refused}") from None
     logging.basicConfig(level=settings.log_level.upper())
     args.run(args, settings)

@@ -5,13 +5,23 @@ Every limit has a safe production default; see docs/security.md.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mwallet.db"
 FALSE_WORDS = frozenset({"0", "off", "false", "no"})
+ANY_ORIGIN = "*"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+DNS_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
+class SettingsError(ValueError):
+    """A value the server must not start with; the message names the variable and the fix."""
 
 
 def normalize_database_url(url: str) -> str:
@@ -93,6 +103,11 @@ class Settings:
     limits: QueryLimits = QueryLimits()
     database: DatabaseLimits = DatabaseLimits()
     observability: ObservabilitySettings = ObservabilitySettings()
+    # Browser origins allowed to call the API cross-origin (CORS); none: no CORS headers.
+    cors_origins: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_cors_origins(self.cors_origins, self.production)
 
     @property
     def explorer(self) -> bool:
@@ -118,7 +133,57 @@ class Settings:
             limits=query_limits_from_env(env),
             database=database_limits_from_env(env),
             observability=observability_from_env(env, production),
+            cors_origins=listed(env.get("MWALLET_CORS_ORIGINS", "")),
         )
+
+
+def listed(value: str) -> tuple[str, ...]:
+    """`a, b,` -> `("a", "b")`: comma-separated, blanks dropped."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def is_origin(text: str) -> bool:
+    """`scheme://host[:port]` exactly as a browser sends it in `Origin` (lower case, no
+    default port, no path): origins are compared byte for byte, so any other spelling
+    would silently never match."""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    if parts.scheme not in DEFAULT_PORTS or port in (0, DEFAULT_PORTS[parts.scheme]):
+        return False
+    if ":" in host:  # an IPv6 address, written in brackets
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        host = f"[{host}]"
+    elif not DNS_NAME.fullmatch(host):
+        return False
+    return text == f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def check_cors_origins(origins: tuple[str, ...], production: bool) -> None:
+    """Refused at start-up rather than served wrong: `*` lets any site's scripts read
+    answers, which production must never do by accident."""
+    if ANY_ORIGIN in origins:
+        if production:
+            raise SettingsError(
+                "MWALLET_CORS_ORIGINS: `*` (any origin) is refused in production; "
+                "list the exact origins, e.g. https://app.example.com"
+            )
+        if len(origins) > 1:
+            raise SettingsError("MWALLET_CORS_ORIGINS: `*` allows every origin; list it alone")
+        return
+    for origin in origins:
+        if not is_origin(origin):
+            raise SettingsError(
+                f"MWALLET_CORS_ORIGINS: {origin!r} is not an origin; write "
+                "scheme://host[:port] as a browser sends it (http or https, lower case, "
+                "no default port, no path or trailing slash), e.g. https://app.example.com"
+            )
 
 
 T = TypeVar("T")

@@ -35,6 +35,7 @@ async def serving(
     production: bool = False,
     database: DatabaseLimits | None = None,
     observability: ObservabilitySettings | None = None,
+    cors_origins: tuple[str, ...] = (),
     **limits: Any,
 ) -> AsyncIterator[Served]:
     settings = Settings(
@@ -43,6 +44,7 @@ async def serving(
         limits=replace(QueryLimits(), **limits),
         database=database or DatabaseLimits(),
         observability=observability or ObservabilitySettings(),
+        cors_origins=cors_origins,
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):

@@ -2,9 +2,9 @@
 
 The engine is created in the lifespan and disposed at shutdown; nothing
 connects at import time. A request meets, in order: its record (request id, logs,
-metrics, traces: `observe/`), the body size limit, the release of its loaders when
-it ends, the planned fast path (documents already vetted), then Strawberry's view
-(`view.py`).
+metrics, traces: `observe/`), CORS when origins are listed (a preflight is answered
+there), the body size limit, the release of its loaders when it ends, the planned fast
+path (documents already vetted), then Strawberry's view (`view.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -44,6 +45,26 @@ HEALTH_TIMEOUT_SECONDS = 5.0
 # Concurrent nested queries keep many young objects alive at once: with the default
 # (700, 10, 10) the collector rescanned them all dozens of times per second.
 GC_THRESHOLDS = (5_000, 20, 100)
+# How long a browser may reuse a preflight's answer: bounded, so a changed list takes hold.
+CORS_MAX_AGE_SECONDS = 600
+
+
+def cross_origin(origins: tuple[str, ...]) -> list[Middleware]:
+    """Scripts on the listed origins may call the API and read its answers; none listed: no
+    CORS headers at all. No credentials: the API reads no cookies, and `Authorization` is
+    sent explicitly. Mutations still need POST `application/json` (docs/security.md)."""
+    if not origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=("GET", "POST"),
+            allow_headers=("Authorization", "Content-Type", "X-Request-Id"),
+            expose_headers=("X-Request-Id",),
+            max_age=CORS_MAX_AGE_SECONDS,
+        )
+    ]
 
 
 async def health(request: Request) -> JSONResponse:
@@ -96,6 +117,7 @@ def create_app(
     middleware = [
         Middleware(ObserveRequests, sinks=observed.sinks),
         *observed.middleware,
+        *cross_origin(settings.cors_origins),
         Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes),
         Middleware(ReleaseRequestLoaders),
     ]

@@ -1,5 +1,5 @@
 """Fixtures for the client tests: the real server process, and the tools the
-frontend uses (node for TypeScript, Chromium for GraphiQL).
+frontend uses (node for TypeScript, Chromium for GraphiQL and cross-origin pages).
 
 A tool that is missing skips its tests locally; under CI=true it is a failure,
 because `make test` installs every one of them.
@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +23,8 @@ from tests.conftest import migrated_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_SECONDS = 30.0
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 def require(condition: bool, reason: str) -> None:
@@ -84,3 +87,33 @@ def start_server(directory: Path, **env: str) -> Iterator[LiveServer]:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The server on a free port with a freshly migrated SQLite database."""
     yield from start_server(tmp_path_factory.mktemp("live"))
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    """Headless Chromium driven by chromedriver, its console log kept."""
+    require(CHROMIUM.exists() and CHROMEDRIVER.exists(), "Chromium is not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(argument)
+    if os.geteuid() == 0:
+        options.add_argument("--no-sandbox")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()

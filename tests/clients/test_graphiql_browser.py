@@ -4,50 +4,16 @@ result shows in the result pane."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.clients.conftest import LiveServer, require
+from tests.clients.conftest import LiveServer
 from tests.conftest import operation
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 QUERY = "{ users(limit: 5) { email } }"
 PAGE_LOAD_SECONDS = 30
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
-    require(CHROMIUM.exists() and CHROMEDRIVER.exists(), "Chromium is not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,800",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(argument)
-    if os.geteuid() == 0:
-        options.add_argument("--no-sandbox")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def test_graphiql_runs_a_typed_query_with_only_the_apps_own_files(
