@@ -60,7 +60,14 @@ def cross_origin(origins: tuple[str, ...]) -> list[Middleware]:
             CORSMiddleware,
             allow_origins=origins,
             allow_methods=("GET", "POST"),
-            allow_headers=("Authorization", "Content-Type", "X-Request-Id"),
+            # traceparent and tracestate: a browser client may carry W3C trace context too
+            allow_headers=(
+                "Authorization",
+                "Content-Type",
+                "X-Request-Id",
+                "traceparent",
+                "tracestate",
+            ),
             expose_headers=("X-Request-Id",),
             max_age=CORS_MAX_AGE_SECONDS,
         )

@@ -46,7 +46,7 @@ async def test_a_preflight_from_a_listed_origin_is_allowed_for_a_while(served: S
     assert response.headers["access-control-allow-origin"] == LISTED
     assert {"GET", "POST"} <= set(response.headers["access-control-allow-methods"].split(", "))
     allowed = response.headers["access-control-allow-headers"].lower().split(", ")
-    assert {"authorization", "content-type", "x-request-id"} <= set(allowed)
+    assert {"authorization", "content-type", "x-request-id", "traceparent"} <= set(allowed)
     assert response.headers["access-control-max-age"] == "600"
     assert "Origin" in response.headers["vary"]
     assert "access-control-allow-credentials" not in response.headers
