@@ -58,6 +58,9 @@ $(TS_STAMP): $(TS_CLIENT)/package-lock.json
 clients-ts: $(TS_STAMP)
 	cd $(TS_CLIENT) && npm run --silent check
 
+# npm warns "ERESOLVE overriding peer dependency": graphiql-explorer 0.9, inside the explorer
+# plugin, names React 16 and graphql 15 as peers; its browser build uses GraphiQL's React 18
+# and bundled graphql instead (package.json pins graphql 16 so npm keeps it).
 $(GRAPHIQL_STAMP): $(GRAPHIQL)/package-lock.json
 	cd $(GRAPHIQL) && npm ci --no-audit --no-fund
 	mkdir -p $(GRAPHIQL_VENDOR)
@@ -65,9 +68,13 @@ $(GRAPHIQL_STAMP): $(GRAPHIQL)/package-lock.json
 	   $(GRAPHIQL)/node_modules/react-dom/umd/react-dom.production.min.js \
 	   $(GRAPHIQL)/node_modules/graphiql/graphiql.min.js \
 	   $(GRAPHIQL)/node_modules/graphiql/graphiql.min.css $(GRAPHIQL_VENDOR)/
+	cp $(GRAPHIQL)/node_modules/@graphiql/plugin-explorer/dist/index.umd.js \
+	   $(GRAPHIQL_VENDOR)/graphiql-plugin-explorer.umd.js
+	cp $(GRAPHIQL)/node_modules/@graphiql/plugin-explorer/dist/style.css \
+	   $(GRAPHIQL_VENDOR)/graphiql-plugin-explorer.css
 	touch $(GRAPHIQL_STAMP)
 
-## GraphiQL and React browser builds from the npm registry, served by the app itself
+## Browser builds of GraphiQL, its explorer plugin and React from npm, served by the app itself
 graphiql-assets: $(GRAPHIQL_STAMP)
 
 ## Chromium and its driver for the GraphiQL test (Debian packages; installed when root and missing)

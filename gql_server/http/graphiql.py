@@ -1,9 +1,10 @@
 """GraphiQL served entirely by the app, so it works with no access to any CDN.
 
-The browser builds of GraphiQL and React come from the npm registry at build time
-(`make graphiql-assets` copies them into `graphiql_static/public/vendor`). The page
-has no inline script or style, so its Content-Security-Policy admits only the app's
-own origin (plus `data:` fonts and images that GraphiQL's stylesheet embeds).
+The browser builds of GraphiQL, its explorer plugin and React come from the npm
+registry at build time (`make graphiql-assets` copies them into
+`graphiql_static/public/vendor`). The page has no inline script or style, so its
+Content-Security-Policy admits only the app's own origin (plus `data:` fonts and images
+that GraphiQL's stylesheet embeds).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ VENDOR_FILES = (
     "react-dom.production.min.js",
     "graphiql.min.js",
     "graphiql.min.css",
+    "graphiql-plugin-explorer.umd.js",
+    "graphiql-plugin-explorer.css",
 )
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -47,6 +50,7 @@ PAGE = """<!doctype html>
     <meta charset="utf-8">
     <title>mwallet-gql · GraphiQL</title>
     <link rel="stylesheet" href="graphiql/vendor/graphiql.min.css">
+    <link rel="stylesheet" href="graphiql/vendor/graphiql-plugin-explorer.css">
     <link rel="stylesheet" href="graphiql/graphiql-page.css">
   </head>
   <body>
@@ -54,6 +58,7 @@ PAGE = """<!doctype html>
     <script src="graphiql/vendor/react.production.min.js"></script>
     <script src="graphiql/vendor/react-dom.production.min.js"></script>
     <script src="graphiql/vendor/graphiql.min.js"></script>
+    <script src="graphiql/vendor/graphiql-plugin-explorer.umd.js"></script>
     <script src="graphiql/graphiql-init.js"></script>
   </body>
 </html>

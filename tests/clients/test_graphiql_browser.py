@@ -1,6 +1,7 @@
 """GraphiQL in a real browser (Debian's Chromium, headless) against the server
-process: the page loads only the app's own files, a typed query runs and its
-result shows in the result pane."""
+process: the page loads only the app's own files, opens on the example query with
+the explorer plugin in its sidebar, a typed query runs and its result shows in the
+result pane."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from tests.conftest import operation
 
 QUERY = "{ users(limit: 5) { email } }"
 PAGE_LOAD_SECONDS = 30
+EDITOR = ".graphiql-query-editor .CodeMirror"
+RESULT = ".result-window .CodeMirror-code"
+EXPLORER_BUTTON = '.graphiql-sidebar button[aria-label="Show GraphiQL Explorer"]'
+# Chromium asks every page for /favicon.ico; the app has none, and that 404 is no page error.
+FAVICON = "/favicon.ico - Failed to load resource"
 
 
 def test_graphiql_runs_a_typed_query_with_only_the_apps_own_files(
@@ -34,10 +40,7 @@ def test_graphiql_runs_a_typed_query_with_only_the_apps_own_files(
     wait = WebDriverWait(browser, PAGE_LOAD_SECONDS)
 
     # when: the query is typed into the editor and run
-    browser.get(f"{live_server.url}/graphql")
-    editor = wait.until(
-        shown.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-query-editor .CodeMirror"))
-    )
+    editor = open_graphiql(browser, live_server)
     editor.click()
     editor_input = editor.find_element(By.CSS_SELECTOR, "textarea")
     editor_input.send_keys(Keys.CONTROL, "a")
@@ -45,21 +48,88 @@ def test_graphiql_runs_a_typed_query_with_only_the_apps_own_files(
     editor_input.send_keys(QUERY)
     typed = browser.execute_script("return arguments[0].CodeMirror.getValue()", editor)
     assert typed == QUERY
+    # GraphiQL takes the operation's name from the editor 100 ms after the last keystroke:
+    # a run before that would send the example's name (UserPage) with the typed query
+    named = "return arguments[0].CodeMirror.operationName"
+    wait.until(lambda _: browser.execute_script(named, editor) is None)
     browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
 
     # then: the result pane shows the user
-    result_pane = (By.CSS_SELECTOR, ".result-window .CodeMirror-code")
+    result_pane = (By.CSS_SELECTOR, RESULT)
     wait.until(shown.text_to_be_present_in_element(result_pane, "ada@example.com"))
     assert '"email": "ada@example.com"' in browser.find_element(*result_pane).text
     screenshot = tmp_path / "graphiql.png"
     assert browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 0
 
-    # and every file the page loaded came from the app itself, with no policy violation
+    # and every file the page loaded came from the app itself, with no error logged
+    assert_only_own_files_and_no_errors(browser, live_server)
+
+    # and a reload keeps what the user typed (GraphiQL stores it), not the example
+    editor = open_graphiql(browser, live_server)
+    assert browser.execute_script("return arguments[0].CodeMirror.getValue()", editor) == QUERY
+
+
+def test_graphiql_opens_on_the_example_query_with_the_explorer_plugin(
+    browser: Any, live_server: LiveServer
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shown
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    # when: a browser with nothing stored opens the page
+    editor = open_graphiql(browser, live_server)
+    wait = WebDriverWait(browser, PAGE_LOAD_SECONDS)
+
+    # then: the editor holds a comment line and then the README's UserPage query
+    text = browser.execute_script("return arguments[0].CodeMirror.getValue()", editor)
+    comment, example = text.split("\n", 1)
+    assert comment.startswith("# "), text
+    assert example == operation("UserPage")
+    assert "query UserPage(" in editor.find_element(By.CSS_SELECTOR, ".CodeMirror-code").text
+
+    # and the explorer's button in the sidebar opens its pane on that very query
+    browser.find_element(By.CSS_SELECTOR, EXPLORER_BUTTON).click()
+    explorer = wait.until(
+        shown.visibility_of_element_located((By.CSS_SELECTOR, ".graphiql-explorer-root"))
+    )
+    wait.until(lambda _: explorer.find_elements(By.ID, "query-UserPage"))
+    assert "transactions" in explorer.text
+
+    # and the example runs as it stands
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    wait.until(shown.text_to_be_present_in_element((By.CSS_SELECTOR, RESULT), '"users"'))
+    assert '"errors"' not in browser.find_element(By.CSS_SELECTOR, RESULT).text
+    assert_only_own_files_and_no_errors(browser, live_server)
+
+
+def open_graphiql(browser: Any, live_server: LiveServer) -> Any:
+    """The page's query editor, once GraphiQL has rendered it (else the console says why)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shown
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    browser.get(f"{live_server.url}/graphql")
+    try:
+        return WebDriverWait(browser, PAGE_LOAD_SECONDS).until(
+            shown.element_to_be_clickable((By.CSS_SELECTOR, EDITOR))
+        )
+    except TimeoutException:
+        pytest.fail(f"GraphiQL did not render; console: {browser.get_log('browser')}")
+
+
+def assert_only_own_files_and_no_errors(browser: Any, live_server: LiveServer) -> None:
+    """Every file came from the app, the explorer's build among them, and the console
+    holds no error and no Content-Security-Policy violation."""
     loaded = browser.execute_script(
         "return performance.getEntriesByType('resource').map((entry) => entry.name)"
     )
-    assert any(url.endswith("/graphiql/vendor/graphiql.min.js") for url in loaded)
+    for name in ("graphiql.min.js", "graphiql-plugin-explorer.umd.js"):
+        assert any(url.endswith(f"/graphiql/vendor/{name}") for url in loaded), loaded
     assert all(url.startswith(live_server.url + "/") for url in loaded), loaded
-    console = [entry["message"] for entry in browser.get_log("browser")]
-    assert not [line for line in console if "Content Security Policy" in line], console
+    console = [entry for entry in browser.get_log("browser") if FAVICON not in entry["message"]]
+    assert not [entry for entry in console if "Content Security Policy" in entry["message"]], (
+        console
+    )
+    assert not [entry for entry in console if entry["level"] == "SEVERE"], console
