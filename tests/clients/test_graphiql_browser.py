@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.clients.conftest import LiveServer
 from tests.conftest import operation
