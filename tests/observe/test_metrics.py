@@ -18,17 +18,9 @@ from loaders import Loaders
 from tests.apps import Served, serving
 from tests.conftest import operation
 from tests.factories import make_user, make_wallet
+from tests.loaders.test_statement_counts import NESTED
 from tests.observe.scraping import label_values, moved, sample, scrape
 
-NESTED = """
-query Nested($limit: Int!) {
-  users(limit: $limit) {
-    id name surname email
-    addresses { id address network addressBalance }
-    orders { id orderType asset memo transactions { id tranxId confirmations meta } }
-  }
-}
-"""
 UNPLANNABLE = "{ __schema { queryType { name } } }"
 LIMIT_REFUSED = "{ users(limit: 500) { id } }"  # planned, then refused while it runs
 REQUESTS = "mwallet_requests_total"
