@@ -8,7 +8,9 @@ RUN npm ci --no-audit --no-fund && mkdir vendor && cp \
     node_modules/react/umd/react.production.min.js \
     node_modules/react-dom/umd/react-dom.production.min.js \
     node_modules/graphiql/graphiql.min.js \
-    node_modules/graphiql/graphiql.min.css vendor/
+    node_modules/graphiql/graphiql.min.css vendor/ \
+ && cp node_modules/@graphiql/plugin-explorer/dist/index.umd.js vendor/graphiql-plugin-explorer.umd.js \
+ && cp node_modules/@graphiql/plugin-explorer/dist/style.css vendor/graphiql-plugin-explorer.css
 
 FROM python:3.11-slim
 

@@ -13,9 +13,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from gql_server.observe.metrics_endpoint import MULTIPROCESS_DIRECTORY
 from gql_server.settings import Settings, SettingsError
-
-MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own variable
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> None:

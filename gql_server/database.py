@@ -36,7 +36,7 @@ def create_engine(database_url: str, limits: DatabaseLimits | None = None) -> As
             # pool, so the pool keeps that many fewer idle: an idle worker holds at most
             # `pool_size` connections in all, and a busy one still pool + overflow.
             pool_size=limits.pool_size - kept,
-            max_overflow=limits.max_overflow + kept,
+            max_overflow=limits.max_overflow + kept if limits.max_overflow >= 0 else -1,
             pool_timeout=limits.pool_timeout_seconds,
             connect_args={"server_settings": server_timeouts(limits)},
         )

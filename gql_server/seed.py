@@ -1,4 +1,4 @@
-"""Deterministic demo data, written through the loaders like any client write."""
+"""Deterministic demo data, written by the same SQL writes as mutations (`domain/store.py`)."""
 
 from __future__ import annotations
 

@@ -128,6 +128,8 @@ class Loaders:
         for prop, loader in self._children.items():
             if prop.mapper.class_ is model:
                 loader.clear_all()
+        for narrowed in self._narrowed.values():  # a batch's queries share the request's
+            narrowed.clear_all()
 
     def clear_all(self) -> None:
         """Forget everything cached in this request (after a write lost a race)."""

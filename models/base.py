@@ -24,7 +24,8 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 class Base(DeclarativeBase):
     """Every table has a bigint `id` and a `lastchange` concurrency token.
 
-    `lastchange` is written by the loaders on every insert and update, never by
+    `lastchange` is written by the server (`gql_server/domain/store.py`) on every insert
+    and update, never by
     clients: a write must present the current value to succeed.
     """
 

@@ -103,7 +103,7 @@ async def check_references(model: type[Base], values: Row, scope: Scope) -> None
     table = model.__table__
     for name, value in values.items():
         column = table.c[name]
-        for foreign_key in column.foreign_keys:
+        for foreign_key in column.foreign_keys if value is not None else ():
             parent = model_of(foreign_key.column.table)
             if await scope.loaders.by_id(parent).load(value) is None:
                 raise InvalidInput(name, f"no {parent.__name__} with id {value}")

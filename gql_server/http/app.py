@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -89,11 +90,19 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "reachable"})
 
 
+def log_to_stderr(level: str) -> None:
+    """Where the server's own loggers write, in every worker: uvicorn starts each worker
+    as a new process that never ran the CLI's set-up (its loggers are its own)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level.upper())
+
+
 def create_app(
     settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
 ) -> Starlette:
     """`tracer_provider`: the app's spans go there (tests) rather than where settings say."""
     settings = settings or Settings.from_env()
+    log_to_stderr(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

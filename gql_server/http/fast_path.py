@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
-from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
+from graphql import GraphQLSchema, get_operation_ast
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
@@ -86,7 +86,6 @@ class PlannedFastPath:
         document = self.plans.vetted.get(query)
         if document is None:
             return None
-        note_operation(operation_name or first_operation_name(document), "query", query)
         run = self.plans.serve(
             self.schema, document, query, variables, operation_name, loaders_of(scope)
         )
@@ -98,14 +97,8 @@ class PlannedFastPath:
                     observing.enter_context(observer())
                 data = await run
         if data is not None:
+            operation = get_operation_ast(document, operation_name)  # the one served
+            name = operation.name.value if operation and operation.name else None
+            note_operation(name, "query", query)
             note_path("fast_path")
         return data
-
-
-def first_operation_name(document: DocumentNode) -> str | None:
-    """The name the normal path records when the request names no operation (Strawberry's
-    `operation_name`): a query counts under one name whichever path serves it."""
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            return definition.name.value if definition.name else None
-    return None

@@ -72,7 +72,9 @@ class PersistedOperations(GraphQL[Context, None]):
     ) -> ExecutionResult:
         resolved = await self.resolve(request, request_data)
         if isinstance(resolved, ExecutionResult):
-            note_errors(True)  # a refusal: no operation runs to record its errors
+            # A refusal runs no operation to record errors; a hash not registered yet is
+            # the protocol's normal first step (the client sends the text next), no error.
+            note_errors(resolved is not NOT_FOUND)
             return resolved
         return await super().execute_single(
             request=request,

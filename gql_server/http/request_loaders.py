@@ -1,7 +1,7 @@
 """Each HTTP request's loaders: made on first use, released in ONE place when it ends.
 
 Both read paths (the fast path and Strawberry's view) take the request's loaders
-from `loaders_of(scope)`; `ReleaseRequestLoaders`, outermost, releases them when
+from `loaders_of(scope)`; `ReleaseRequestLoaders`, outside both, releases them when
 the request ends however it ends (answered, failed, or the client went away):
 caches dropped so rows are freed by reference counting, and the read connection
 given back (kept open for the next request).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from gql_server.observe.record import RequestRecord
@@ -20,13 +21,15 @@ if TYPE_CHECKING:
     from gql_server.observe.setup import Observability
 
 logger = logging.getLogger("mwallet.requests")
+PLAIN = re.compile(r"[\w.:/+-]{1,200}")
+MAX_PATH = 200
 
 
 def fields_of(record: RequestRecord) -> dict[str, Any]:
     return {
         "request_id": record.request_id,
         "method": record.method,
-        "path": record.path,
+        "path": record.path[:MAX_PATH],
         "status": record.status,
         "outcome": record.outcome,
         "operation": record.operation_name,
@@ -43,7 +46,13 @@ def as_json(fields: dict[str, Any]) -> str:
 
 
 def as_text(fields: dict[str, Any]) -> str:
-    return " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
+    """`key=value` pairs; a value that is not a plain token (a path with spaces or a line
+    break in it) is written as a JSON string, so one request is always one line."""
+    return " ".join(
+        f"{k}={v if PLAIN.fullmatch(str(v)) else json.dumps(str(v))}"
+        for k, v in fields.items()
+        if v is not None
+    )
 
 
 class RequestLog:

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry
 
+from gql_server.database import kept_for_reads
 from gql_server.observe.metric_families import Families
 from gql_server.observe.metrics_endpoint import metrics_route, scraped_registry
 from gql_server.observe.pool_metrics import PoolMetrics
-from gql_server.observe.record import RequestRecord
+from gql_server.observe.record import OK, RequestRecord
 from gql_server.settings import Settings
 
 if TYPE_CHECKING:
@@ -86,8 +87,10 @@ class RequestMetrics:
 
     def __call__(self, record: RequestRecord) -> None:
         self.pool.sample()
-        if record.path != GRAPHQL_PATH:
-            return
+        if record.path != GRAPHQL_PATH or record.method == "OPTIONS":
+            return  # CORS preflights are not operations
+        if record.method == "GET" and record.operation_type is None and record.outcome == OK:
+            return  # nothing ran and nothing failed: the GraphiQL page
         name = self.names(record.operation_name)
         self.requests[name, record.operation_type or NO_OPERATION, record.outcome].inc()
         self.durations[(name,)].observe(record.duration)
@@ -109,7 +112,7 @@ class RequestMetrics:
 def install(observability: Observability, settings: Settings) -> None:
     registry = CollectorRegistry()  # this app's own: several apps in one process never clash
     families = Families(registry)
-    pool = PoolMetrics(families)
+    pool = PoolMetrics(families, kept_for_reads(settings.database))
     metrics = RequestMetrics(
         families, OperationNames(settings.observability.max_operation_names), pool
     )

@@ -18,8 +18,11 @@ from gql_server.observe.metric_families import Families
 
 
 class PoolMetrics:
-    def __init__(self, families: Families) -> None:
+    def __init__(self, families: Families, kept: int) -> None:
         self.families = families
+        # Read connections kept between requests come out of the engine's pool size and
+        # into its overflow (gql_server/database.py): report the pool as configured.
+        self.kept = kept
         self.engine: Engine | None = None
         self.last = (-1, -1)  # gauges are set only when a value changed: most requests none
 
@@ -29,7 +32,9 @@ class PoolMetrics:
         if not isinstance(pool, QueuePool):
             return
         self.engine = engine.sync_engine
-        self.families.pool_size.set(pool.size())
+        if engine.dialect.name != "postgresql":
+            self.kept = 0  # only PostgreSQL's pool is sized for them
+        self.families.pool_size.set(pool.size() + self.kept)
         connect = pool.connect
         waiters = self.families.pool_waiters
 
@@ -50,7 +55,7 @@ class PoolMetrics:
         pool = self.engine.pool  # read each time: `dispose()` replaces it
         if not isinstance(pool, QueuePool):
             return
-        checked_out, overflow = pool.checkedout(), max(pool.overflow(), 0)
+        checked_out, overflow = pool.checkedout(), max(pool.overflow() - self.kept, 0)
         if (checked_out, overflow) != self.last:
             self.last = checked_out, overflow
             self.families.pool_checked_out.set(checked_out)

@@ -26,7 +26,7 @@ class RequestRecord:
     started: float = field(default_factory=time.perf_counter)
     operation_name: str | None = None
     operation_type: str | None = None
-    document_hash: str | None = None
+    document: str | None = None  # the text run; its hash is what leaves the server
     path_taken: str = "normal"  # "fast_path" or "planned" when the planner served it
     fallback: str | None = None  # why the planner left a query to the normal path
     persisted: str | None = None  # a persisted-operation lookup: "hit" or "miss"
@@ -35,6 +35,13 @@ class RequestRecord:
     statements: int = 0
     status: int = 0
     duration: float = 0.0
+
+    @property
+    def document_hash(self) -> str | None:
+        """A short SHA-256 of the document, computed when a log line or span asks for it."""
+        if self.document is None:
+            return None
+        return sha256(self.document.encode()).hexdigest()[:16]
 
     @property
     def outcome(self) -> str:
@@ -62,7 +69,7 @@ def note_operation(name: str | None, operation_type: str | None, document: str |
         record.operation_name = name
         record.operation_type = operation_type
         if document is not None:
-            record.document_hash = sha256(document.encode()).hexdigest()[:16]
+            record.document = document
 
 
 def note_errors(has_errors: bool) -> None:

@@ -6,31 +6,19 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from graphql import GraphQLError
-from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
-from gql_server.domain.errors import BadRequest
 from gql_server.planner import QueryPlanner, QueryPlans
 from gql_server.schema.error_log import QuietLoggingSchema
 from gql_server.schema.limits import limit_extensions
-from gql_server.schema.masking import MaskUnexpectedErrors
+from gql_server.schema.masking import MaskUnexpectedErrors, is_unexpected
 from gql_server.schema.mutations import Mutation
 from gql_server.schema.production import PRODUCTION_EXTENSIONS
 from gql_server.schema.queries import Query
 from gql_server.schema.recording import RecordOperation
 from gql_server.schema.scalars import SCALAR_MAP
 from gql_server.settings import Settings
-
-SAFE_ERRORS = (BadRequest, GraphQLError, StrawberryInputCoercionError)
-
-
-def is_unexpected(error: GraphQLError) -> bool:
-    """Mask anything that is not a syntax, validation, coercion or client error:
-    an unexpected exception's text may carry SQL or internal names."""
-    original = error.original_error
-    return original is not None and not isinstance(original, SAFE_ERRORS)
 
 
 def create_schema(

@@ -14,7 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from gql_server.schema.masking import fault_message
+from gql_server.schema.masking import fault_message, is_unexpected
 
 logger = logging.getLogger("mwallet.graphql")
 
@@ -22,7 +22,7 @@ logger = logging.getLogger("mwallet.graphql")
 def describe(error: GraphQLError) -> str:
     path = ".".join(str(part) for part in error.path or ()) or "-"
     original = error.original_error
-    if original is None:
+    if original is None or not is_unexpected(error):
         return f"refused at {path}: {error.message}"
     reason = fault_message(original) or "unexpected error"
     return f"failed at {path}: {reason} ({type(original).__name__})"
@@ -33,5 +33,4 @@ class QuietLoggingSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         for error in errors:
-            unexpected = error.original_error is not None
-            logger.log(logging.ERROR if unexpected else logging.INFO, describe(error))
+            logger.log(logging.ERROR if is_unexpected(error) else logging.INFO, describe(error))

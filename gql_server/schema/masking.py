@@ -10,7 +10,10 @@ from __future__ import annotations
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
+
+from gql_server.domain.errors import BadRequest
 
 DATABASE_UNAVAILABLE = "database unavailable; retry later"
 DATABASE_BUSY = "database busy; retry later"
@@ -34,6 +37,16 @@ def fault_message(error: BaseException | None) -> str | None:
     if isinstance(error, OperationalError | InterfaceError | OSError):
         return DATABASE_UNAVAILABLE
     return None
+
+
+SAFE_ERRORS = (BadRequest, GraphQLError, StrawberryInputCoercionError)
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Mask anything that is not a syntax, validation, coercion or client error:
+    an unexpected exception's text may carry SQL or internal names."""
+    original = error.original_error
+    return original is not None and not isinstance(original, SAFE_ERRORS)
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -143,3 +143,17 @@ async def test_releasing_a_request_empties_its_narrowed_caches(loaders: Loaders)
     await request.release()
 
     assert not narrowed.by_id(User).futures and not narrowed.by_id(User)._primed
+
+
+async def test_a_write_empties_the_requests_narrowed_caches(loaders: Loaders) -> None:
+    """A batch's queries and mutations share one request's loaders: a query after the
+    write must not read a row the planner cached before it."""
+    user = await make_user(loaders, name="Before")
+    request = create_loaders(loaders.session_maker)
+    narrowed = request.narrowed(projection_of({User: {"name"}}))
+    await narrowed.by_id(User).load(user.id)
+
+    await update_row(request, User, user.id, user.lastchange, {"name": "After"})
+
+    reread = await narrowed.by_id(User).load(user.id)
+    assert reread is not None and reread.name == "After"

@@ -120,3 +120,26 @@ async def test_no_log_line_holds_a_secret_or_a_variables_value(
     assert lines(caplog)  # the request was logged at all
     for value in (secret_key, encoded_key, password, "bc1q-secret-address"):
         assert value not in logged
+
+
+async def test_a_path_with_a_line_break_stays_on_one_quoted_line(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with serving(database_url) as served:
+        caplog.set_level(logging.INFO, REQUESTS)
+        await served.http.get("/graphql%0Aforged=1 status=200")
+
+    (line,) = lines(caplog)
+    assert "\n" not in line.getMessage()
+    assert 'path="/graphql\\nforged=1 status=200"' in line.getMessage()
+
+
+async def test_a_clients_bad_variable_is_logged_as_its_mistake_not_as_a_fault(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with serving(database_url) as served:
+        caplog.set_level(logging.INFO, "mwallet.graphql")
+        await served.post(POINT, {"id": {"not": "an id"}})
+
+    refused = [r for r in caplog.records if r.name == "mwallet.graphql"]
+    assert refused and all(r.levelno == logging.INFO for r in refused)

@@ -33,3 +33,14 @@ def test_two_workers_sum_their_requests_and_their_pools(tmp_path: Path) -> None:
         counted = sample("mwallet_requests_total", operation="Count", type="query", outcome="ok")
         for _ in range(4):
             assert parse(httpx.get(f"{base}/metrics").text)[counted] == 12
+
+
+def test_every_worker_writes_its_request_lines(tmp_path: Path) -> None:
+    """uvicorn starts each worker afresh: its request log must still be set up there."""
+    with running(tmp_path, "--workers", "2", "--no-access-log") as (base, output):
+        for _ in range(6):
+            response = httpx.post(f"{base}/graphql", json={"query": "query Logged { __typename }"})
+            assert response.status_code == 200
+
+    logged = [line for line in output[0].splitlines() if "operation=Logged" in line]
+    assert len(logged) == 6
