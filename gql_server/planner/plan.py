@@ -72,11 +72,12 @@ def columns_needed(roots: list[Root | TypeName]) -> dict[LoaderKey, frozenset[st
     needs: dict[LoaderKey, set[str]] = defaultdict(set)
 
     def visit(loader: LoaderKey, selection: Selection) -> None:
+        wanted = needs[loader]  # even with no leaf: a to-many loader still needs its key
         for planned in selection.fields:
             if isinstance(planned, Leaf):
-                needs[loader].add(planned.attribute)
+                wanted.add(planned.attribute)
             elif isinstance(planned, Step):
-                needs[loader].add(planned.parent_key)
+                wanted.add(planned.parent_key)
                 visit(planned.loader, planned.selection)
 
     for planned in roots:
