@@ -18,6 +18,7 @@ from graphql import (
     ExecutionResult,
     GraphQLSchema,
     OperationDefinitionNode,
+    OperationType,
     get_operation_ast,
     visit,
 )
@@ -74,6 +75,7 @@ class QueryPlans:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.plans: Lru[tuple[Any, ...], Plan] = Lru(size)
+        self.unplannable: Lru[tuple[Any, ...], str] = Lru(size)  # why, for the debug line
         self.directive_variables: Lru[str, tuple[str, ...]] = Lru(size)
         self.vetted: Lru[str, DocumentNode] = Lru(size)
 
@@ -95,12 +97,19 @@ class QueryPlans:
         key = (query, name, *(variables.coerced.get(variable) for variable in names))
         plan = self.plans.get(key)
         if plan is None:
+            refused = self.unplannable.get(key)
+            if refused is not None:  # known: no Executor built again for every request
+                raise Unplannable(refused)
             executor = Executor.build(
                 schema, document, raw_variable_values=raw_variables, operation_name=name
             )
-            if isinstance(executor, list):
+            if isinstance(executor, list):  # this request's variables: not remembered
                 raise Unplannable(str(executor[0]))
-            plan = compile_plan(schema, executor)
+            try:
+                plan = compile_plan(schema, executor)
+            except Unplannable as reason:  # the document's shape: the same every time
+                self.unplannable.put(key, str(reason))
+                raise
             self.plans.put(key, plan)
         return plan
 
@@ -121,6 +130,12 @@ class QueryPlans:
         operation = get_operation_ast(document, operation_name)
         if operation is None:
             return None  # none by that name, or several and no name: the normal path says so
+        if operation.operation is not OperationType.QUERY:  # no plan to try, no fallback
+            kind = operation.operation.value
+            log.debug(
+                "query planner: executing field by field: %s operations are not planned", kind
+            )
+            return None
         coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
         if isinstance(coerced, list):
             return None  # variable errors: the normal path reports them
