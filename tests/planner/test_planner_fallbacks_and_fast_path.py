@@ -14,6 +14,7 @@ from sqlalchemy import Row
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from gql_server.planner import extension
 from loaders import Loaders
 from tests.planner.both_apps import DOCUMENTS, PLANNER_LOG, Both
 
@@ -38,6 +39,28 @@ async def test_what_the_planner_does_not_serve_falls_back_and_says_so(
         await both.same(query)
 
     assert any(reason in r.getMessage() for r in caplog.records if r.name == PLANNER_LOG)
+
+
+async def test_an_unplannable_document_is_compiled_once_and_then_known(
+    both: Both, wallet: Loaders, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[object] = []
+    real = extension.compile_plan
+
+    def counting(*args: Any) -> Any:
+        compiled.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(extension, "compile_plan", counting)
+    query = "{ __schema { queryType { name } } } "  # a text of its own: not cached yet
+
+    with caplog.at_level(logging.DEBUG, logger=PLANNER_LOG):
+        for _ in range(3):
+            await both.same(query)
+
+    assert len(compiled) == 1
+    fell_back = [r for r in caplog.records if "__schema is not a field of ours" in r.getMessage()]
+    assert len(fell_back) == 6  # two planned requests per round: said every time, answered
 
 
 async def test_a_null_in_a_non_null_position_falls_back_to_the_executors_error(
