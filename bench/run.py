@@ -123,6 +123,8 @@ def main() -> None:
             )
         for workload in load:
             if baseline_pid is not None and not workload.name.startswith("W4"):
+                # before and after must answer alike, as ours and the raw limit must
+                expected[workload.name] = first_response(baseline_port, workload.graphql[0])
                 results.append(
                     measure(
                         "baseline",
@@ -135,7 +137,10 @@ def main() -> None:
                 )
                 log.info("%s", results[-1])
             if raw_pid is not None and workload.raw:
-                expected[workload.name] = first_response(raw_port, workload.raw[0])
+                raw_answer = first_response(raw_port, workload.raw[0])
+                assert expected.setdefault(workload.name, raw_answer) == raw_answer, (
+                    f"{workload.name}: the raw limit and the baseline differ"
+                )
                 results.append(
                     measure("raw limit", raw_pid, raw_port, workload, workload.raw, durations)
                 )
