@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gql_server.database import create_engine, create_session_maker
 from gql_server.domain.clock import utcnow
 from loaders.reconnect import on_a_live_connection
+from loaders.statement_count import count_statement
 from models import PersistedOperation
 
 
@@ -27,6 +28,7 @@ async def find(session_maker: async_sessionmaker[AsyncSession], sha256: str) -> 
 
     async def read() -> str | None:
         async with session_maker() as session:
+            count_statement()
             found: str | None = await session.scalar(statement)
         return found
 
@@ -42,6 +44,7 @@ async def register(session_maker: async_sessionmaker[AsyncSession], document: st
         # Registered already (by this or another instance) means the same document.
         with suppress(IntegrityError):
             async with session_maker.begin() as session:
+                count_statement()
                 await session.execute(insert(PersistedOperation).values(values))
 
     await on_a_live_connection(store)  # storing twice changes nothing

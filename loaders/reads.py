@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
 from loaders.reconnect import on_a_live_connection
+from loaders.statement_count import count_statement
 
 AnyRow = Row[Any]
 Parameters = Mapping[str, Any] | None
@@ -155,6 +156,7 @@ class RequestReads:
         connection = self._connection
         if connection is None:
             connection = self._connection = self.kept.take()
+        count_statement()
         try:
             return connection.execute(stmt, parameters).all()
         except DBAPIError as error:

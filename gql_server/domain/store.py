@@ -21,6 +21,7 @@ from gql_server.domain.clock import next_lastchange, utcnow
 from gql_server.domain.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
 from loaders import AnyRow, Loaders
 from loaders.reconnect import on_a_live_connection
+from loaders.statement_count import count_statement
 from models import Base
 
 T = TypeVar("T")
@@ -45,6 +46,7 @@ async def insert_row(loaders: Loaders, model: type[Base], values: Mapping[str, A
     stmt = insert(table).values({**values, "lastchange": utcnow()}).returning(*table.c)
 
     async def write(session: AsyncSession) -> AnyRow:
+        count_statement()
         return (await session.execute(stmt)).one()
 
     row = await in_transaction(loaders, write)
@@ -69,6 +71,7 @@ async def update_row(
     )
 
     async def write(session: AsyncSession) -> AnyRow:
+        count_statement()
         row = (await session.execute(stmt)).one_or_none()
         if row is None:
             await raise_not_found_or_stale(session, table, id)
@@ -89,6 +92,7 @@ async def delete_row(loaders: Loaders, model: type[Base], id: int, lastchange: d
     )
 
     async def write(session: AsyncSession) -> None:
+        count_statement()
         if (await session.execute(stmt)).one_or_none() is None:
             await raise_not_found_or_stale(session, table, id)
 
@@ -130,6 +134,7 @@ async def in_transaction(loaders: Loaders, work: Callable[[AsyncSession], Awaita
 
 
 async def raise_not_found_or_stale(session: AsyncSession, table: Table, id: int) -> NoReturn:
+    count_statement()
     current = (
         await session.execute(select(table.c.lastchange).where(table.c.id == id))
     ).scalar_one_or_none()

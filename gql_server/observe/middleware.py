@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gql_server.observe.record import CURRENT, RequestRecord, Sink
+from loaders.statement_count import CURRENT_COUNT, StatementCount
 
 REQUEST_ID_HEADER = "x-request-id"
 CLIENT_CLOSED = 499  # the client went away before an answer (nginx's code)
@@ -44,6 +45,8 @@ class ObserveRequests:
             return
         record = RequestRecord(request_id_of(scope), scope["method"], scope["path"])
         token = CURRENT.set(record)
+        statements = StatementCount()
+        counting = CURRENT_COUNT.set(statements)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -63,6 +66,8 @@ class ObserveRequests:
             raise
         finally:
             record.duration = time.perf_counter() - record.started
+            record.statements = statements.value
+            CURRENT_COUNT.reset(counting)
             CURRENT.reset(token)
             for sink in self.sinks:
                 try:

@@ -2,7 +2,7 @@
 
 The outermost middleware (`middleware.py`) opens the record and closes it; the
 read paths note what only they know (the operation, whether it was planned, its
-errors), and the engine counts the request's SQL statements (`statements.py`).
+errors), and the statements are counted where they are sent (`loaders/statement_count.py`).
 The record lives in a context variable, so every task the request starts (loader
 batches included) writes to the same one, and no request sees another's.
 """

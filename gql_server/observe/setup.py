@@ -21,7 +21,6 @@ from starlette.routing import BaseRoute
 
 from gql_server.observe import logs, metrics, tracing
 from gql_server.observe.record import Sink
-from gql_server.observe.statements import count_statements
 from gql_server.settings import Settings
 from loaders.level_loader import BatchObserver
 
@@ -34,9 +33,7 @@ class Observability:
     sinks: list[Sink] = field(default_factory=list)
     batch_observers: list[BatchObserver] = field(default_factory=list)
     schema_extensions: list[Any] = field(default_factory=list)
-    engine_hooks: list[Callable[[AsyncEngine], None]] = field(
-        default_factory=lambda: [count_statements]
-    )
+    engine_hooks: list[Callable[[AsyncEngine], None]] = field(default_factory=list)
     fast_path_observers: list[Callable[[], AbstractContextManager[object]]] = field(
         default_factory=list
     )
