@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import migrated_url
+from tests.conftest import migrated_url, operation
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_SECONDS = 30.0
@@ -67,6 +67,14 @@ class LiveServer:
             except httpx.TransportError:
                 time.sleep(0.1)
         raise AssertionError(f"server did not answer /health; see {self.log.name}")
+
+    def create_ada(self) -> None:
+        """A user for the pages to find, created as a client would (CreateUser)."""
+        variables = {"input": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"}}
+        created = httpx.post(
+            f"{self.url}/graphql", json={"query": operation("CreateUser"), "variables": variables}
+        ).json()
+        assert created["data"]["result"]["__typename"] == "User"
 
     def stop(self) -> None:
         self.process.terminate()

@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.clients.conftest import LiveServer, free_port, start_server
-from tests.conftest import operation
 
 ANSWER_SECONDS = 15
 # POSTs JSON to the API named in `?api=`: a preflighted request, as a frontend's would be.
@@ -99,12 +97,7 @@ def test_a_listed_origin_reads_the_data(
     browser: Any, frontend: str, listing_the_page: LiveServer
 ) -> None:
     # given: a user to find
-    variables = {"input": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"}}
-    created = httpx.post(
-        f"{listing_the_page.url}/graphql",
-        json={"query": operation("CreateUser"), "variables": variables},
-    ).json()
-    assert created["data"]["result"]["__typename"] == "User"
+    listing_the_page.create_ada()
 
     # when: the page on the listed origin asks for users
     shown, request_id = answer_on_page(browser, frontend, listing_the_page)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.clients.conftest import LiveServer
@@ -32,12 +31,7 @@ def test_graphiql_runs_a_typed_query_with_only_the_apps_own_files(
     from selenium.webdriver.support.wait import WebDriverWait
 
     # given: a user to find
-    variables = {"input": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"}}
-    created = httpx.post(
-        f"{live_server.url}/graphql",
-        json={"query": operation("CreateUser"), "variables": variables},
-    ).json()
-    assert created["data"]["result"]["__typename"] == "User"
+    live_server.create_ada()
     wait = WebDriverWait(browser, PAGE_LOAD_SECONDS)
 
     # when: the query is typed into the editor and run
