@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from gql_server.auth_settings import AuthSettingsError
 from gql_server.observe.metrics_endpoint import MULTIPROCESS_DIRECTORY
 from gql_server.settings import Settings, SettingsError
 
@@ -122,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-    except SettingsError as refused:
+    except (SettingsError, AuthSettingsError) as refused:
         raise SystemExit(f"mwallet-gql: {refused}") from None
     logging.basicConfig(level=settings.log_level.upper())
     args.run(args, settings)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields, replace
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from gql_server.auth_settings import AuthSettings, auth_from_env, check_secret
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./mwallet.db"
 FALSE_WORDS = frozenset({"0", "off", "false", "no"})
 ANY_ORIGIN = "*"
@@ -105,9 +107,11 @@ class Settings:
     observability: ObservabilitySettings = ObservabilitySettings()
     # Browser origins allowed to call the API cross-origin (CORS); none: no CORS headers.
     cors_origins: tuple[str, ...] = ()
+    auth: AuthSettings = AuthSettings()
 
     def __post_init__(self) -> None:
         check_cors_origins(self.cors_origins, self.production)
+        check_secret(self.auth.jwt_secret, self.production)
 
     @property
     def explorer(self) -> bool:
@@ -134,6 +138,7 @@ class Settings:
             database=database_limits_from_env(env),
             observability=observability_from_env(env, production),
             cors_origins=listed(env.get("MWALLET_CORS_ORIGINS", "")),
+            auth=auth_from_env(env, production),
         )
 
 

@@ -19,7 +19,8 @@ from loaders.fkey_loader import FkeyLoader
 from loaders.id_loader import AnyRow, IdLoader, SessionMaker
 from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.reads import PooledReads, Reads
-from models import Base
+from loaders.scoping import Scope
+from models import Access, Base, Viewer
 
 M = TypeVar("M", bound=Base)
 C = TypeVar("C", bound=Base)
@@ -50,9 +51,12 @@ class Loaders:
         reads: Reads | None = None,
         projection: Projection = (),
         observers: tuple[BatchObserver, ...] = (),
+        viewer: Viewer | None = None,
     ) -> None:
         self.session_maker = session_maker
         self.observers = observers
+        self.viewer = viewer
+        self.scope = Scope(viewer)
         if reads is not None:
             self.reads = reads
         self._columns = dict(projection)
@@ -71,7 +75,7 @@ class Loaders:
         if loader is None:
             columns = self._columns.get(model.__tablename__)
             loader = self._by_id[model] = IdLoader(
-                self.session_maker, model, self.reads, columns, self.observers
+                self.session_maker, model, self.reads, columns, self.observers, self.scope
             )
         return loader
 
@@ -104,9 +108,16 @@ class Loaders:
         narrowed = self._narrowed.get(projection)
         if narrowed is None:
             narrowed = self._narrowed[projection] = Loaders(
-                self.session_maker, self.reads, projection, self.observers
+                self.session_maker, self.reads, projection, self.observers, self.viewer
             )
         return narrowed
+
+    def may_read(self, models: Iterable[type[Base]]) -> bool:
+        """The viewer may read rows of every one of `models` (some of them, at least)."""
+        return all(
+            self.scope.access(model.__table__) is not Access.NONE  # type: ignore[arg-type]
+            for model in models
+        )
 
     def built(self) -> list[LevelLoader[Any, Any]]:
         """The loaders this request has used so far, narrowed ones included."""
@@ -161,10 +172,12 @@ def create_loaders(
     session_maker: SessionMaker,
     reads: Reads | None = None,
     observers: tuple[BatchObserver, ...] = (),
+    viewer: Viewer | None = None,
 ) -> Loaders:
     """New loaders, and so a new empty cache, for each request; never share them.
 
     With `RequestReads`, the caller must `await loaders.release()` when the request ends.
-    `observers` are told of every batch (metrics, traces).
+    `observers` are told of every batch (metrics, traces). Every read is scoped to
+    `viewer` (`loaders/scoping.py`); None: the server's own reads, unscoped.
     """
-    return Loaders(session_maker, reads, observers=observers)
+    return Loaders(session_maker, reads, observers=observers, viewer=viewer)

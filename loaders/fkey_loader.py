@@ -24,7 +24,7 @@ class FkeyLoader(LevelLoader[int, list[AnyRow]]):
         # The children are the id loader's rows: the same columns, primed into it.
         self.parent_of = column_of(children.columns, foreign_key)
         self.statement = rows_by_ids(
-            children.table, self.column, children.dialect, children.columns
+            children.table, self.column, children.dialect, children.columns, children.scope.key
         )
 
     async def load_batch(self, keys: list[int]) -> list[list[AnyRow]]:

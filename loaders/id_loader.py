@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.page_loader import PageKey, PageLoader
 from loaders.reads import AnyRow, Reads
+from loaders.scoping import Scope, condition
 from models import Base
 
 SessionMaker = async_sessionmaker[AsyncSession]
@@ -63,9 +64,11 @@ def narrowed_to(table: Table, wanted: Iterable[str] | None) -> Columns:
 
 
 @lru_cache(maxsize=512)  # bounded: clients' queries choose the projections
-def rows_by_ids(table: Table, column: Column[Any], dialect: str, columns: Columns) -> Select[Any]:
-    """`SELECT columns FROM table WHERE column IN (:keys) ORDER BY id`, built once per
-    column and projection.
+def rows_by_ids(
+    table: Table, column: Column[Any], dialect: str, columns: Columns, scope: str
+) -> Select[Any]:
+    """`SELECT columns FROM table WHERE column IN (:keys) AND <scope> ORDER BY id`, built
+    once per column, projection and viewer role (`loaders/scoping.py`).
 
     SQLAlchemy memoizes a statement's cache key, so reusing one statement object
     spares every batch building and keying it. On PostgreSQL the keys travel as
@@ -74,11 +77,13 @@ def rows_by_ids(table: Table, column: Column[Any], dialect: str, columns: Column
     """
     if dialect == "postgresql":
         array: BindParameter[Any] = bindparam(KEYS, type_=ARRAY(column.type))
-        condition = column == any_(array)
+        condition_ = column == any_(array)
     else:
         keys: BindParameter[list[int]] = bindparam(KEYS, expanding=True)
-        condition = column.in_(keys)
-    return select(*(table.c[name] for name in columns)).where(condition).order_by(table.c.id)
+        condition_ = column.in_(keys)
+    visible = condition(table, scope, "read")
+    conditions = (condition_, visible) if visible is not None else (condition_,)
+    return select(*(table.c[name] for name in columns)).where(*conditions).order_by(table.c.id)
 
 
 class IdLoader(LevelLoader[int, AnyRow | None]):
@@ -96,8 +101,10 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         reads: Reads,
         columns: Iterable[str] | None = None,
         observers: tuple[BatchObserver, ...] = (),
+        scope: Scope | None = None,
     ) -> None:
         super().__init__(f"{model.__name__} by id", observers)
+        self.scope = scope or Scope(None)
         self.session_maker = session_maker
         self.engine: AsyncEngine = session_maker.kw["bind"]
         self.dialect: str = self.engine.dialect.name
@@ -111,7 +118,7 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
     def _pages(self) -> PageLoader:
         """Built on the first page asked for: most requests read none."""
         name = f"{self.model.__name__} pages"
-        return PageLoader(self.table, self.columns, self.reads, name, self.observers)
+        return PageLoader(self.table, self.columns, self.reads, self.scope, name, self.observers)
 
     def _forget_pages(self) -> None:
         if "_pages" in vars(self):
@@ -126,7 +133,9 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
 
     async def load_batch(self, keys: list[int]) -> list[AnyRow | None]:
         """Load every id asked for in this tick with one statement."""
-        statement = rows_by_ids(self.table, self.table.c.id, self.dialect, self.columns)
+        statement = rows_by_ids(
+            self.table, self.table.c.id, self.dialect, self.columns, self.scope.key
+        )
         rows = await self.fetch(statement, {KEYS: keys})
         id_of = self.id_of
         by_id = {id_of(row): row for row in rows}
@@ -152,7 +161,11 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
     async def filter_by(self, **filters: Any) -> list[AnyRow]:
         """Every row matching `filters` (equality), ordered by id."""
         selected = (self.table.c[name] for name in self.columns)
-        stmt = select(*selected).where(*self._conditions(filters)).order_by(self.table.c.id)
+        conditions = self._conditions(filters)
+        visible = self.scope.where(self.table)
+        if visible is not None:
+            conditions.append(visible)
+        stmt = select(*selected).where(*conditions).order_by(self.table.c.id)
         return self.prime_rows(await self.fetch(stmt))
 
     def clear_all(self) -> IdLoader:
@@ -163,7 +176,10 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
     async def fetch(
         self, stmt: Executable, parameters: Mapping[str, Any] | None = None
     ) -> Sequence[AnyRow]:
-        """Every read of this loader (batches, pages, filters) goes through its `reads`."""
+        """Every read of this loader (batches, pages, filters) goes through its `reads`,
+        with the values its viewer's scope binds."""
+        if self.scope.parameters:
+            parameters = {**self.scope.parameters, **(parameters or {})}
         return await self.reads.fetch(stmt, parameters)
 
     def prime_rows(self, rows: Sequence[AnyRow]) -> list[AnyRow]:

@@ -17,6 +17,7 @@ from sqlalchemy import Select, Table, bindparam, select
 
 from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.reads import AnyRow, Reads
+from loaders.scoping import Scope, condition
 
 Filters = tuple[tuple[str, Any], ...]
 PageKey = tuple[Filters, int, int]  # (filters, skip, limit)
@@ -25,10 +26,12 @@ OFFSET, LIMIT = "page_offset", "page_limit"
 
 
 @lru_cache(maxsize=256)
-def page_statement(table: Table, shape: FilterShape, columns: tuple[str, ...]) -> Select[Any]:
-    """`SELECT columns ... WHERE filters ORDER BY id OFFSET :page_offset LIMIT :page_limit`,
-    built (and keyed by SQLAlchemy's statement cache) once per table, filter shape and
-    projection.
+def page_statement(
+    table: Table, shape: FilterShape, columns: tuple[str, ...], scope: str
+) -> Select[Any]:
+    """`SELECT columns ... WHERE filters AND <scope> ORDER BY id OFFSET :page_offset LIMIT
+    :page_limit`, built (and keyed by SQLAlchemy's statement cache) once per table, filter
+    shape, projection and viewer role.
     A null filter is `IS NULL`, as `column == None` renders it; the others are bound."""
     conditions = [
         table.c[name].is_(None)
@@ -36,6 +39,9 @@ def page_statement(table: Table, shape: FilterShape, columns: tuple[str, ...]) -
         else table.c[name] == bindparam(bound(name), type_=table.c[name].type)
         for name, null in shape
     ]
+    visible = condition(table, scope, "read")
+    if visible is not None:
+        conditions.append(visible)
     return (
         select(*(table.c[name] for name in columns))
         .where(*conditions)
@@ -58,12 +64,14 @@ class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
         table: Table,
         columns: tuple[str, ...],
         reads: Reads,
+        scope: Scope,
         name: str = "",
         observers: tuple[BatchObserver, ...] = (),
     ) -> None:
         super().__init__(name, observers)
         self.table = table
         self.columns = columns
+        self.scope = scope
         self.reads = reads  # the request's, not its id loader's method: no reference cycle
 
     async def load_batch(self, keys: list[PageKey]) -> list[list[AnyRow]]:
@@ -74,8 +82,9 @@ class PageLoader(LevelLoader[PageKey, list[AnyRow]]):
         pages: dict[PageKey, list[AnyRow]] = {}
         for filters, group in by_filters.items():
             shape = tuple((name, value is None) for name, value in filters)
-            stmt = page_statement(self.table, shape, self.columns)
+            stmt = page_statement(self.table, shape, self.columns, self.scope.key)
             values = {bound(name): value for name, value in filters if value is not None}
+            values.update(self.scope.parameters)
             for start, end, members in runs(group):
                 rows: Sequence[AnyRow] = await self.reads.fetch(
                     stmt, {**values, OFFSET: start, LIMIT: end - start}

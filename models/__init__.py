@@ -5,9 +5,10 @@ from typing import Any
 from sqlalchemy import Table
 
 from models import address, order, transaction, user
+from models.access import ANONYMOUS, Access, Grants, Viewer
 from models.address import Address
 from models.base import Base
-from models.enums import AssetType, OrderType
+from models.enums import AssetType, OrderType, Role
 from models.exposed import Exposed
 from models.order import Order
 from models.persisted_operation import PersistedOperation
@@ -16,6 +17,14 @@ from models.user import User
 
 # What the API serves, in the order its root fields and mutations are listed.
 EXPOSED: tuple[Exposed[Any], ...] = (user.API, address.API, order.API, transaction.API)
+
+
+def exposed_of(model: type[Base]) -> Exposed[Any]:
+    """The declaration of `model` (its grants and owner)."""
+    for api in EXPOSED:
+        if api.model is model:
+            return api
+    raise LookupError(f"{model.__name__} is not exposed")
 
 
 def model_of(table: Table) -> type[Base]:
@@ -28,15 +37,21 @@ def model_of(table: Table) -> type[Base]:
 
 
 __all__ = [
+    "ANONYMOUS",
     "EXPOSED",
+    "Access",
     "Address",
     "AssetType",
     "Base",
     "Exposed",
+    "Grants",
     "Order",
     "OrderType",
     "PersistedOperation",
+    "Role",
     "Transaction",
     "User",
+    "Viewer",
+    "exposed_of",
     "model_of",
 ]

@@ -17,7 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.access import OWN_ROWS
 from models.base import Base
+from models.enums import Role
 from models.exposed import Exposed
 from models.types import Money
 
@@ -61,4 +63,6 @@ API = Exposed(
     filters=(Address.user_id, Address.network, Address.is_default),
     relations=(Address.user,),
     write_only=(Address.account_key,),
+    owner=Address.user_id,
+    grants={Role.CUSTOMER: OWN_ROWS},
 )

@@ -18,3 +18,11 @@ class AssetType(enum.Enum):
     DOGECOIN = "DOGECOIN"
     LITECOIN = "LITECOIN"
     NAIRA = "NAIRA"
+
+
+class Role(enum.Enum):
+    """What a user may do: see and change their own rows, watch the chain, or everything."""
+
+    CUSTOMER = "CUSTOMER"
+    OPERATOR = "OPERATOR"
+    SERVICE = "SERVICE"

@@ -7,19 +7,27 @@ new model is a table, its migration and one `Exposed(...)`.
 
 Columns become fields in table order, `id` first and `lastchange` last; a column's
 `doc` describes it in the create input; `write_only` columns are accepted by the
-inputs and never returned.
+inputs and never returned; `hidden` columns are neither (the server's own, such as a
+password hash).
+
+`owner` says whose a row is (`models/access.py`): a column holding the owning user's
+id, or a to-one relationship to a model that has an owner. `grants` says what each
+role may do; operators may do everything unless it says otherwise.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Column, Table
 from sqlalchemy.orm import InstrumentedAttribute, RelationshipProperty
 
+from models.access import EVERYTHING, NOTHING, Access, Action, Grants
 from models.base import Base
+from models.enums import Role
 
 M = TypeVar("M", bound=Base)
 WRITE_ONLY_DESCRIPTION = "Write-only: stored, never returned."
@@ -36,6 +44,25 @@ class Exposed(Generic[M]):
     relations: tuple[InstrumentedAttribute[Any], ...] = ()
     write_only: tuple[InstrumentedAttribute[Any], ...] = ()
     plural: str | None = None
+    owner: InstrumentedAttribute[Any] | None = None
+    grants: Mapping[Role, Grants] = field(default_factory=dict)
+    hidden: tuple[InstrumentedAttribute[Any], ...] = ()
+
+    def grants_of(self, role: Role) -> Grants:
+        """What `role` may do with this model's rows."""
+        default = EVERYTHING if role is Role.OPERATOR else NOTHING
+        return self.grants.get(role, default)
+
+    def access(self, role: Role | None, action: Action) -> Access:
+        """`role`'s access for `action` (anonymous: none)."""
+        return Access.NONE if role is None else self.grants_of(role).of(action)
+
+    def owner_column(self) -> Column[Any] | None:
+        """The column naming the owning user, when the owner is a column of this table."""
+        if self.owner is None or isinstance(self.owner.property, RelationshipProperty):
+            return None
+        table: Table = self.model.__table__  # type: ignore[assignment]
+        return table.c[self.owner.key]
 
     @property
     def name(self) -> str:
@@ -59,14 +86,15 @@ class Exposed(Generic[M]):
 
     def readable(self) -> list[Column[Any]]:
         """The columns a client may read: `id`, the others in table order, `lastchange`."""
-        hidden = {attribute.key for attribute in self.write_only}
+        hidden = {attribute.key for attribute in (*self.write_only, *self.hidden)}
         middle = [c for c in self.columns() if c.key not in {"id", "lastchange", *hidden}]
         by_key = {column.key: column for column in self.columns()}
         return [by_key["id"], *middle, by_key["lastchange"]]
 
     def writable(self) -> list[Column[Any]]:
         """The columns a client may write: all but `id` and `lastchange`."""
-        return [c for c in self.columns() if c.key not in {"id", "lastchange"}]
+        hidden = {"id", "lastchange", *(attribute.key for attribute in self.hidden)}
+        return [c for c in self.columns() if c.key not in hidden]
 
     def is_write_only(self, column: Column[Any]) -> bool:
         return column.key in {attribute.key for attribute in self.write_only}

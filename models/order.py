@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.access import OWN_ROWS, Access, Grants
 from models.base import Base
-from models.enums import AssetType, OrderType
+from models.enums import AssetType, OrderType, Role
 from models.exposed import Exposed
 
 if TYPE_CHECKING:
@@ -47,4 +48,6 @@ API = Exposed(
     Order,
     filters=(Order.user_id, Order.order_type, Order.asset),
     relations=(Order.user, Order.transactions),
+    owner=Order.user_id,
+    grants={Role.CUSTOMER: OWN_ROWS, Role.SERVICE: Grants(read=Access.ALL)},
 )

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.access import Access, Grants
 from models.base import Base
+from models.enums import Role
 from models.exposed import Exposed
 
 if TYPE_CHECKING:
@@ -45,4 +47,9 @@ API = Exposed(
     Transaction,
     filters=(Transaction.order_id, Transaction.tranx_id),
     relations=(Transaction.order,),
+    owner=Transaction.order,
+    grants={
+        Role.CUSTOMER: Grants(read=Access.OWN),
+        Role.SERVICE: Grants(read=Access.ALL, create=Access.ALL, update=Access.ALL),
+    },
 )

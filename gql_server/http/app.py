@@ -3,8 +3,9 @@
 The engine is created in the lifespan and disposed at shutdown; nothing
 connects at import time. A request meets, in order: its record (request id, logs,
 metrics, traces: `observe/`), CORS when origins are listed (a preflight is answered
-there), the body size limit, the release of its loaders when it ends, the planned fast
-path (documents already vetted), then Strawberry's view (`view.py`).
+there), the body size limit, its bearer token (`authenticate.py`), the release of its
+loaders when it ends, the planned fast path (documents already vetted), then
+Strawberry's view (`view.py`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from gql_server.auth.authenticator import Authenticator
+from gql_server.auth.secret import signing_secret
+from gql_server.auth.tokens import AccessTokens
 from gql_server.database import create_engine, create_session_maker, kept_for_reads
 from gql_server.http import graphiql
+from gql_server.http.authenticate import Authenticate
 from gql_server.http.body import BodySizeLimit
 from gql_server.http.fast_path import PlannedFastPath
 from gql_server.http.request_loaders import ReleaseRequestLoaders
@@ -127,6 +132,7 @@ def create_app(
             await app.state.kept_connections.close()
             await engine.dispose()
 
+    tokens = AccessTokens(settings.auth, signing_secret(settings))
     plans = QueryPlans()  # this app's own: never shared with another app's limits
     observed = observability(settings, tracer_provider)
     graphql = GraphQLApp(settings, plans, observed.schema_extensions)
@@ -135,6 +141,7 @@ def create_app(
         *observed.middleware,
         *cross_origin(settings.cors_origins),
         Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes),
+        Middleware(Authenticate, authenticator=Authenticator(tokens)),
         Middleware(ReleaseRequestLoaders),
     ]
     if settings.planner:
@@ -158,4 +165,5 @@ def create_app(
         middleware=middleware,
     )
     app.state.observability = observed
+    app.state.tokens = tokens
     return app

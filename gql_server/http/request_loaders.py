@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gql_server.http.authenticate import viewer_of
 from loaders import Loaders, create_loaders
 from loaders.reads import RequestReads
 
@@ -26,7 +27,7 @@ def loaders_of(scope: Scope) -> Loaders:
         reads = RequestReads(app_state.engine, app_state.kept_connections)
         observers = app_state.observability.batch_observers
         loaders = state[STATE_KEY] = create_loaders(
-            app_state.session_maker, reads, tuple(observers)
+            app_state.session_maker, reads, tuple(observers), viewer=viewer_of(scope)
         )
     return loaders
 

@@ -17,8 +17,9 @@ LAYERS = (
     ("gql_server.schema", "gql_server.planner"),
     ("gql_server.observe",),
     ("gql_server.seed", "gql_server.operation_store"),
-    ("gql_server.domain",),
+    ("gql_server.domain", "gql_server.auth"),
     ("gql_server.database", "gql_server.json_codec", "gql_server.settings"),
+    ("gql_server.auth_settings",),
     ("loaders",),
     ("models",),
 )

@@ -1,0 +1,1 @@
+"""Identity: passwords, access tokens, refresh sessions and log-in throttling."""

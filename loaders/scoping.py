@@ -1,0 +1,104 @@
+"""Who may see which rows, as SQL: the part of each statement's WHERE that scopes it
+to its viewer (`models/access.py` says who may do what).
+
+Every read of the loaders and every compare-and-set write adds the condition for its
+viewer's role to its own statement, so scoping costs no statement and no row ever
+reaches Python before its owner is checked:
+- own rows: `user_id = :viewer_id` (a row owned through a relationship, such as a
+  transaction through its order: `order_id IN (SELECT id FROM orders WHERE ...)`);
+- all rows: the viewer's `users` row still exists and still has the token's role
+  (`EXISTS (...)`), so a deleted or demoted user's token stops working at once;
+- none (and anonymous viewers): `false`.
+Loaders with no viewer (`scope.key == SYSTEM`) are the server's own: seeding, the CLI.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Table, bindparam, exists, false, select
+from sqlalchemy.orm import RelationshipProperty
+
+from models import Access, Role, User, Viewer, exposed_of, model_of
+from models.access import Action
+
+VIEWER_ID, VIEWER_ROLE = "viewer_id", "viewer_role"
+SYSTEM, ANONYMOUS_KEY = "system", "anonymous"
+
+
+class Scope:
+    """One viewer's visibility: a hashable `key` (statements are cached per key) and the
+    parameters its conditions bind."""
+
+    def __init__(self, viewer: Viewer | None) -> None:
+        self.viewer = viewer
+        self.parameters: dict[str, Any]
+        if viewer is None:
+            self.key, self.parameters = SYSTEM, {}
+        elif viewer.role is None:
+            self.key, self.parameters = ANONYMOUS_KEY, {}
+        else:
+            self.key = viewer.role.value
+            self.parameters = {VIEWER_ID: viewer.user_id, VIEWER_ROLE: viewer.role}
+
+    def where(self, table: Table, action: Action = "read") -> ColumnElement[bool] | None:
+        """The condition for `action` on rows of `table` (None: every row), unbound."""
+        return condition(table, self.key, action)
+
+    def bound(self, table: Table, action: Action = "read") -> ColumnElement[bool] | None:
+        """`where` with this viewer's values in it, for statements built per call (writes)."""
+        found = self.where(table, action)
+        return None if found is None else found.params(self.parameters)
+
+    def access(self, table: Table, action: Action = "read") -> Access:
+        if self.viewer is None:
+            return Access.ALL
+        return exposed_of(model_of(table)).access(self.viewer.role, action)
+
+
+def viewer_id() -> Any:
+    return bindparam(VIEWER_ID, type_=Integer())
+
+
+@cache  # bounded: tables x roles x actions
+def condition(table: Table, key: str, action: Action) -> ColumnElement[bool] | None:
+    if key == SYSTEM:
+        return None
+    model = model_of(table)
+    try:
+        api = exposed_of(model)
+    except LookupError:
+        return false()  # a table the API does not serve: nothing for a client
+    access = Access.NONE if key == ANONYMOUS_KEY else api.access(Role(key), action)
+    if access is Access.NONE:
+        return false()
+    if access is Access.ALL:
+        return still_has_role()
+    return owned(table)
+
+
+def still_has_role() -> ColumnElement[bool]:
+    """The viewer's row exists and holds the role the token claims (an alias: inside a
+    read of `users` a plain `users` would be correlated with the row being read)."""
+    users: Table = User.__table__  # type: ignore[assignment]
+    viewer = users.alias("viewer")
+    return exists(
+        select(viewer.c.id).where(
+            viewer.c.id == viewer_id(),
+            viewer.c.role == bindparam(VIEWER_ROLE, type_=users.c.role.type),
+        )
+    )
+
+
+def owned(table: Table) -> ColumnElement[bool]:
+    """Rows of `table` the viewer owns, by the model's declared `owner`."""
+    api = exposed_of(model_of(table))
+    if api.owner is None:
+        raise TypeError(f"{api.name} grants OWN access but declares no owner")
+    prop = api.owner.property
+    if not isinstance(prop, RelationshipProperty):
+        return table.c[prop.key] == viewer_id()
+    (local,) = prop.local_columns
+    parent: Table = prop.mapper.local_table  # type: ignore[assignment]
+    return local.in_(select(parent.c.id).where(owned(parent)))
