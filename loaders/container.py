@@ -21,6 +21,7 @@ from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.reads import PooledReads, Reads
 from loaders.scoping import Scope
 from models import Access, Base, Viewer
+from models.access import Action
 
 M = TypeVar("M", bound=Base)
 C = TypeVar("C", bound=Base)
@@ -112,12 +113,9 @@ class Loaders:
             )
         return narrowed
 
-    def may_read(self, models: Iterable[type[Base]]) -> bool:
-        """The viewer may read rows of every one of `models` (some of them, at least)."""
-        return all(
-            self.scope.access(model.__table__) is not Access.NONE  # type: ignore[arg-type]
-            for model in models
-        )
+    def may(self, model: type[Base], action: Action = "read") -> bool:
+        """The viewer's role may `action` some rows of `model` (which: the statement says)."""
+        return self.scope.access(model, action) is not Access.NONE
 
     def built(self) -> list[LevelLoader[Any, Any]]:
         """The loaders this request has used so far, narrowed ones included."""

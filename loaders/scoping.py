@@ -17,10 +17,20 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Table, bindparam, exists, false, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Table,
+    bindparam,
+    exists,
+    false,
+    select,
+)
 from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.sql.visitors import cloned_traverse
 
-from models import Access, Role, User, Viewer, exposed_of, model_of
+from models import Access, Base, Role, User, Viewer, exposed_of, model_of
 from models.access import Action
 
 VIEWER_ID, VIEWER_ROLE = "viewer_id", "viewer_role"
@@ -49,12 +59,30 @@ class Scope:
     def bound(self, table: Table, action: Action = "read") -> ColumnElement[bool] | None:
         """`where` with this viewer's values in it, for statements built per call (writes)."""
         found = self.where(table, action)
-        return None if found is None else found.params(self.parameters)
+        if found is None:
+            return None
+        parameters = self.parameters
 
-    def access(self, table: Table, action: Action = "read") -> Access:
-        if self.viewer is None:
-            return Access.ALL
-        return exposed_of(model_of(table)).access(self.viewer.role, action)
+        def bind(parameter: BindParameter[Any]) -> None:
+            if parameter.key in parameters:
+                parameter.value = parameters[parameter.key]
+                parameter.required = False
+
+        bound: ColumnElement[bool] = cloned_traverse(found, {}, {"bindparam": bind})
+        return bound
+
+    def access(self, model: type[Base], action: Action = "read") -> Access:
+        """How much of `model` this viewer may `action` (the server itself: all)."""
+        return access_of(model, self.key, action)
+
+
+@cache  # bounded: models x roles x actions
+def access_of(model: type[Base], key: str, action: Action) -> Access:
+    if key == SYSTEM:
+        return Access.ALL
+    if key == ANONYMOUS_KEY:
+        return Access.NONE
+    return exposed_of(model).access(Role(key), action)
 
 
 def viewer_id() -> Any:
@@ -67,10 +95,10 @@ def condition(table: Table, key: str, action: Action) -> ColumnElement[bool] | N
         return None
     model = model_of(table)
     try:
-        api = exposed_of(model)
+        exposed_of(model)
     except LookupError:
         return false()  # a table the API does not serve: nothing for a client
-    access = Access.NONE if key == ANONYMOUS_KEY else api.access(Role(key), action)
+    access = access_of(model, key, action)
     if access is Access.NONE:
         return false()
     if access is Access.ALL:

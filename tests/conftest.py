@@ -24,11 +24,12 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from gql_server.domain.store import insert_row
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from loaders import Loaders, create_loaders
 from migrations import alembic_config, empty_postgres_schema
-from models import Base
+from models import Base, Role, User
 
 POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -131,10 +132,53 @@ def in_use(app: Starlette) -> int:
     return pool_checked_out - kept
 
 
+# The operator the suite acts as unless a test signs in as someone else: a real `users`
+# row (statements check the role against it), with an id clients never use, so the
+# ids tests create are 1, 2, ... on both backends.
+OPERATOR_ID = 0
+OPERATOR_EMAIL = "operator@suite.example"
+
+
+async def make_operator(app: Starlette) -> str:
+    """The suite's operator row, and a bearer token for it."""
+    system = create_loaders(app.state.session_maker)
+    await insert_row(
+        system,
+        User,
+        {
+            "id": OPERATOR_ID,
+            "name": "Suite",
+            "surname": "Operator",
+            "email": OPERATOR_EMAIL,
+            "role": Role.OPERATOR,
+        },
+    )
+    return str(app.state.tokens.issue(OPERATOR_ID, Role.OPERATOR).token)
+
+
 @pytest.fixture
-async def client(app: Starlette, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+async def operator_token(app: Starlette, engine: AsyncEngine) -> str:
+    return await make_operator(app)
+
+
+@pytest.fixture
+async def anonymous(app: Starlette, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that sends no token."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def client(
+    app: Starlette, engine: AsyncEngine, operator_token: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as the suite's operator (who may read and write everything)."""
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {operator_token}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=headers
+    ) as http:
         yield http
 
 

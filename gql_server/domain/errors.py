@@ -55,3 +55,26 @@ class RowInUse(WriteRefused):
 
 class ConstraintViolated(WriteRefused):
     """The database refused the write (unique, foreign key or check constraint)."""
+
+
+class Forbidden(WriteRefused):
+    """The viewer's role may not do this (reported as a `ForbiddenError`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Unauthenticated(Exception):
+    """Only signed-in clients may ask this; a GraphQL error with code UNAUTHENTICATED."""
+
+    extensions = {"code": "UNAUTHENTICATED"}
+
+    def __init__(self) -> None:
+        super().__init__("sign in first: send the header Authorization: Bearer <accessToken>")
+
+
+class ReadForbidden(Exception):
+    """The viewer's role may not read this type at all; code FORBIDDEN."""
+
+    extensions = {"code": "FORBIDDEN"}

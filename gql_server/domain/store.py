@@ -1,9 +1,10 @@
 """The SQL writes: one short transaction each, compare-and-set on `lastchange`.
 
 `update` and `delete` touch the row only while it still holds the token the
-caller presents, in ONE statement (`UPDATE ... WHERE id = :id AND lastchange =
-:seen RETURNING ...`); when it matches nothing, one follow-up read tells a
-missing row from a stale token. After a write the request's loaders forget what
+caller presents and belongs to what the viewer may write, in ONE statement
+(`UPDATE ... WHERE id = :id AND lastchange = :seen AND <scope> RETURNING ...`);
+when it matches nothing, one follow-up read (scoped the same way) tells a missing
+row from a stale token. After a write the request's loaders forget what
 it may have changed and keep the written row (`Loaders.written`).
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import ColumnElement, Table, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +24,7 @@ from loaders import AnyRow, Loaders
 from loaders.reconnect import on_a_live_connection
 from loaders.statement_count import count_statement
 from models import Base
+from models.access import Action
 
 T = TypeVar("T")
 
@@ -65,7 +67,9 @@ async def update_row(
     table = table_of(model)
     stmt = (
         update(table)
-        .where(table.c.id == id, table.c.lastchange == lastchange)
+        .where(
+            table.c.id == id, table.c.lastchange == lastchange, *scoped(loaders, table, "update")
+        )
         .values({**values, "lastchange": next_lastchange(lastchange)})
         .returning(*table.c)
     )
@@ -74,7 +78,7 @@ async def update_row(
         count_statement()
         row = (await session.execute(stmt)).one_or_none()
         if row is None:
-            await raise_not_found_or_stale(session, table, id)
+            await raise_not_found_or_stale(session, loaders, table, id)
         return row
 
     row = await in_transaction(loaders, write)
@@ -87,20 +91,28 @@ async def delete_row(loaders: Loaders, model: type[Base], id: int, lastchange: d
     table = table_of(model)
     stmt = (
         delete(table)
-        .where(table.c.id == id, table.c.lastchange == lastchange)
+        .where(
+            table.c.id == id, table.c.lastchange == lastchange, *scoped(loaders, table, "delete")
+        )
         .returning(table.c.id)
     )
 
     async def write(session: AsyncSession) -> None:
         count_statement()
         if (await session.execute(stmt)).one_or_none() is None:
-            await raise_not_found_or_stale(session, table, id)
+            await raise_not_found_or_stale(session, loaders, table, id)
 
     try:
         await in_transaction(loaders, write)
     except ConstraintViolated as refused:
         raise RowInUse(id) from refused
     loaders.written(model, id, None)
+
+
+def scoped(loaders: Loaders, table: Table, action: Action) -> list[ColumnElement[bool]]:
+    """The viewer's part of a write's WHERE: the rows its role may `action`."""
+    condition = loaders.scope.bound(table, action)
+    return [] if condition is None else [condition]
 
 
 async def in_transaction(loaders: Loaders, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -133,11 +145,13 @@ async def in_transaction(loaders: Loaders, work: Callable[[AsyncSession], Awaita
         raise unknown.error from None
 
 
-async def raise_not_found_or_stale(session: AsyncSession, table: Table, id: int) -> NoReturn:
+async def raise_not_found_or_stale(
+    session: AsyncSession, loaders: Loaders, table: Table, id: int
+) -> NoReturn:
+    """A row the viewer may not see is missing, exactly as a row that does not exist."""
     count_statement()
-    current = (
-        await session.execute(select(table.c.lastchange).where(table.c.id == id))
-    ).scalar_one_or_none()
+    visible = select(table.c.lastchange).where(table.c.id == id, *scoped(loaders, table, "read"))
+    current = (await session.execute(visible)).scalar_one_or_none()
     if current is None:
         raise RowNotFound(id)
     raise StaleWrite(id, current)

@@ -1,6 +1,6 @@
 """The one generic create/update/delete flow behind every mutation.
 
-Each write validates, then makes exactly one write (`store.py`) in one
+Each write is authorized (`access.py`), validated, then makes exactly one write (`store.py`) in one
 transaction. Refusals are raised as `WriteRefused`; the schema turns each into a
 typed union member.
 """
@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from gql_server.domain.access import authorize_write
 from gql_server.domain.errors import (
     ConstraintViolated,
     InvalidInput,
@@ -27,6 +28,7 @@ from models import Base
 
 
 async def create(loaders: Loaders, model: type[Base], given: Mapping[str, Any]) -> AnyRow:
+    given = authorize_write(loaders, model, "create", given)
     check = partial(validated, model, given, {}, Scope(loaders, own_id=None), creating=True)
     try:
         return await insert_row(loaders, model, await check())
@@ -37,6 +39,7 @@ async def create(loaders: Loaders, model: type[Base], given: Mapping[str, Any]) 
 async def update(
     loaders: Loaders, model: type[Base], id: object, lastchange: datetime, given: Mapping[str, Any]
 ) -> AnyRow:
+    given = authorize_write(loaders, model, "update", given)
     row_id = parse_id(id)
     scope = Scope(loaders, own_id=row_id)
     current: Mapping[str, Any] = {}
@@ -50,6 +53,7 @@ async def update(
 
 
 async def delete(loaders: Loaders, model: type[Base], id: int, lastchange: datetime) -> None:
+    authorize_write(loaders, model, "delete", {})
     await delete_row(loaders, model, id, lastchange)
 
 

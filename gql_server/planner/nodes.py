@@ -11,6 +11,7 @@ from graphql.execution.collect_fields import FieldDetailsList
 
 from gql_server.schema.metadata import RootLookup
 from loaders import LoaderKey, Projection
+from models import Base
 
 # (row, pending) -> the response object; relations are filed in `pending` under their step
 Builder = Callable[[Any, dict[Any, list[Any]]], dict[str, Any]]
@@ -71,3 +72,6 @@ class Plan:
     roots: list[Root | TypeName]
     # The columns the plan reads, per table: only those are selected.
     projection: Projection
+    # The models it reads: a viewer who may not read one of them is answered field by
+    # field, where the refusal is reported on its field.
+    models: frozenset[type[Base]] = frozenset()

@@ -27,6 +27,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList, collect_fields
 from graphql.execution.executor import Executor
+from sqlalchemy.orm import RelationshipProperty
 from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 
@@ -63,7 +64,11 @@ def compile_plan(schema: GraphQLSchema, executor: Executor) -> Plan:
         schema, executor.fragments, executor.variable_values, query, executor.operation
     ).grouped_field_set
     roots = [root(executor, query, key, details) for key, details in grouped.items()]
-    return Plan(roots, projection_of(columns_needed(roots)))
+    needs = columns_needed(roots)
+    models = frozenset(
+        key.mapper.class_ if isinstance(key, RelationshipProperty) else key for key in needs
+    )
+    return Plan(roots, projection_of(needs), models)
 
 
 def columns_needed(roots: list[Root | TypeName]) -> dict[LoaderKey, frozenset[str]]:

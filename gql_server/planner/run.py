@@ -38,6 +38,8 @@ class Fallback(Exception):
 
 
 async def run_plan(plan: Plan, loaders: Loaders, variables: VariableValues) -> dict[str, Any]:
+    if not all(loaders.may(model) for model in plan.models):
+        raise Fallback("the viewer may not read every type the query asks for")
     loaders = loaders.narrowed(plan.projection)  # rows of the columns the plan reads, no more
     fetched = await fetch_roots([r for r in plan.roots if isinstance(r, Root)], loaders, variables)
     data: dict[str, Any] = {}

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import strawberry
 
-from models import AssetType, OrderType
+from models import AssetType, OrderType, Role
 
 strawberry.enum(OrderType, description="Lifecycle state of an order.")
 strawberry.enum(AssetType, description="Asset an order trades.")
+strawberry.enum(
+    Role,
+    description="What a user may do: CUSTOMER their own rows, SERVICE (the blockchain "
+    "watcher) orders and transactions, OPERATOR everything.",
+)
 
-__all__ = ["AssetType", "OrderType"]
+__all__ = ["AssetType", "OrderType", "Role"]

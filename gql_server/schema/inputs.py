@@ -23,6 +23,7 @@ from models import EXPOSED, Base
 from models.exposed import WRITE_ONLY_DESCRIPTION, Exposed
 
 TOKEN_FIELDS = ("id", "lastchange")
+OWNER_DESCRIPTION = "The owning user; left out: the signed-in user."
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,13 @@ def description(api: Exposed[Any], column: Column[Any], *, creating: bool) -> st
 def create_input(api: Exposed[Any]) -> type:
     required: Fields = {}
     optional: Fields = {}
+    owner = api.owner_column()
     for column in api.writable():
         kind, text = column_type(column), description(api, column, creating=True)
-        if isinstance(column.default, ScalarElementColumnDefault):
+        if column is owner:
+            text = OWNER_DESCRIPTION
+            optional[column.key] = (kind | None, strawberry.field(default=None, description=text))
+        elif isinstance(column.default, ScalarElementColumnDefault):
             optional[column.key] = (
                 kind,
                 strawberry.field(default=column.default.arg, description=text),

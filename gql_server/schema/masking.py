@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
 
-from gql_server.domain.errors import BadRequest
+from gql_server.domain.errors import BadRequest, ReadForbidden, Unauthenticated
 
 DATABASE_UNAVAILABLE = "database unavailable; retry later"
 DATABASE_BUSY = "database busy; retry later"
@@ -39,7 +39,13 @@ def fault_message(error: BaseException | None) -> str | None:
     return None
 
 
-SAFE_ERRORS = (BadRequest, GraphQLError, StrawberryInputCoercionError)
+SAFE_ERRORS = (
+    BadRequest,
+    GraphQLError,
+    StrawberryInputCoercionError,
+    ReadForbidden,
+    Unauthenticated,
+)
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -16,7 +16,9 @@ from strawberry.tools import create_type
 from strawberry.types.field import StrawberryField
 
 from gql_server.domain import writes
+from gql_server.domain.access import require_signed_in
 from gql_server.domain.errors import (
+    Forbidden,
     InvalidInput,
     RowInUse,
     RowNotFound,
@@ -34,6 +36,7 @@ from gql_server.schema.results import (
     RESULTS,
     Deleted,
     DeleteResult,
+    ForbiddenError,
     InUseError,
     NotFoundError,
     StaleDataError,
@@ -75,6 +78,8 @@ def refusal(model: type[Base], refused: WriteRefused) -> Any:
             message=f"{name} {refused.id} has changed since you read it; "
             "re-read it and retry with its current lastchange",
         )
+    if isinstance(refused, Forbidden):
+        return ForbiddenError(message=refused.message)
     if isinstance(refused, RowInUse):
         return InUseError(
             id=strawberry.ID(str(refused.id)),
@@ -87,6 +92,7 @@ def mutations(api: Exposed[Any]) -> list[StrawberryField]:
     model, object_type, inputs = api.model, OBJECT_TYPES[api.model], INPUTS[api.model]
 
     async def create(*, info: Info, input: Any) -> Any:
+        require_signed_in(info.context.loaders)
         try:
             row = await writes.create(info.context.loaders, model, given_values(input))
         except WriteRefused as refused:
@@ -95,6 +101,7 @@ def mutations(api: Exposed[Any]) -> list[StrawberryField]:
 
     async def update(*, info: Info, input: Any) -> Any:
         loaders, given = info.context.loaders, given_values(input)
+        require_signed_in(loaders)
         try:
             row = await writes.update(loaders, model, input.id, input.lastchange, given)
         except WriteRefused as refused:
@@ -102,6 +109,7 @@ def mutations(api: Exposed[Any]) -> list[StrawberryField]:
         return from_row(object_type, row)
 
     async def delete(*, info: Info, id: strawberry.ID, lastchange: datetime) -> Any:
+        require_signed_in(info.context.loaders)
         try:
             row_id = parse_id(id)
         except InvalidInput:

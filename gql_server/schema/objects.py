@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import strawberry
 from sqlalchemy.orm import RelationshipProperty
 
+from gql_server.domain.access import require_read
 from gql_server.schema.classes import add_field, new_class
 from gql_server.schema.columns import field_type
 from gql_server.schema.context import Info
@@ -28,17 +29,19 @@ def relation_field(relationship: RelationshipProperty[Any], target: type) -> tup
     """`(type, field)` of a relationship: its loader batches every parent of a level."""
     declared = Relation.of(relationship)
     key, metadata = declared.parent_key, {PLAN_METADATA: declared}
+    parent_model: type[Base] = relationship.mapper.class_  # the related rows' model
     if declared.many:
 
         async def children(root: strawberry.Parent[Any], info: Info) -> Any:
+            require_read(info.context.loaders, parent_model)
             return await info.context.loaders.children(relationship).load(getattr(root, key))
 
         many = list[target]  # type: ignore[valid-type]
         return many, strawberry.field(resolver=children, graphql_type=many, metadata=metadata)
-    parent_model: type[Base] = relationship.mapper.class_
     one = target | None if any(c.nullable for c in relationship.local_columns) else target
 
     async def parent(root: strawberry.Parent[Any], info: Info) -> Any:
+        require_read(info.context.loaders, parent_model)
         value = getattr(root, key)
         return None if value is None else await info.context.loaders.by_id(parent_model).load(value)
 

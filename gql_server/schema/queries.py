@@ -9,6 +9,7 @@ import strawberry
 from strawberry.tools import create_type
 from strawberry.types.field import StrawberryField
 
+from gql_server.domain.access import require_read
 from gql_server.domain.paging import fetch_one, fetch_page
 from gql_server.schema.classes import resolver
 from gql_server.schema.context import Info
@@ -27,9 +28,11 @@ def lookups(api: Exposed[Any]) -> list[StrawberryField]:
     model, object_type, where = api.model, OBJECT_TYPES[api.model], INPUTS[api.model].filter
 
     async def one(*, info: Info, id: strawberry.ID) -> Any:
+        require_read(info.context.loaders, model)
         return await fetch_one(info.context.loaders.by_id(model), id)
 
     async def many(*, info: Info, skip: int, limit: int, where: object | None = None) -> Any:
+        require_read(info.context.loaders, model)
         return await fetch_page(info.context.loaders.by_id(model), skip, limit, where)
 
     by_id = {"id": (strawberry.ID, REQUIRED)}

@@ -39,14 +39,20 @@ class InUseError(Error):
     id: strawberry.ID
 
 
+@strawberry.type(description="The viewer's role may not make this write.")
+class ForbiddenError(Error):
+    pass
+
+
 @strawberry.type(description="The row was deleted.")
 class Deleted:
     id: strawberry.ID
 
 
-WriteError = ValidationError | NotFoundError | StaleDataError
+WriteError = ValidationError | NotFoundError | StaleDataError | ForbiddenError
 DeleteResult = Annotated[
-    Deleted | NotFoundError | StaleDataError | InUseError, strawberry.union("DeleteResult")
+    Deleted | NotFoundError | StaleDataError | InUseError | ForbiddenError,
+    strawberry.union("DeleteResult"),
 ]
 
 
