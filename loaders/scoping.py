@@ -58,7 +58,19 @@ class Scope:
 
     def bound(self, table: Table, action: Action = "read") -> ColumnElement[bool] | None:
         """`where` with this viewer's values in it, for statements built per call (writes)."""
-        found = self.where(table, action)
+        return self._bind(self.where(table, action))
+
+    def insert_guard(self, table: Table) -> ColumnElement[bool] | None:
+        """What must hold for this viewer to insert into `table`, bound: for a role that
+        may create any row, that it is still the role of its `users` row. (Rows a role
+        may only create for itself name their owner, checked before the insert.)"""
+        if self.key in (SYSTEM, ANONYMOUS_KEY):
+            return None
+        if access_of(model_of(table), self.key, "create") is not Access.ALL:
+            return None
+        return self._bind(still_has_role())
+
+    def _bind(self, found: ColumnElement[bool] | None) -> ColumnElement[bool] | None:
         if found is None:
             return None
         parameters = self.parameters

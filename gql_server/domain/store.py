@@ -14,12 +14,18 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 
-from sqlalchemy import ColumnElement, Table, delete, insert, select, update
+from sqlalchemy import ColumnElement, Table, delete, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gql_server.domain.clock import next_lastchange, utcnow
-from gql_server.domain.errors import ConstraintViolated, RowInUse, RowNotFound, StaleWrite
+from gql_server.domain.errors import (
+    ConstraintViolated,
+    Forbidden,
+    RowInUse,
+    RowNotFound,
+    StaleWrite,
+)
 from loaders import AnyRow, Loaders
 from loaders.reconnect import on_a_live_connection
 from loaders.statement_count import count_statement
@@ -43,13 +49,25 @@ def table_of(model: type[Base]) -> Table:
 
 
 async def insert_row(loaders: Loaders, model: type[Base], values: Mapping[str, Any]) -> AnyRow:
-    """Insert one row; the database assigns `id`, the server `lastchange`."""
+    """Insert one row; the database assigns `id`, the server `lastchange`.
+
+    A viewer whose role may create any row inserts only while its `users` row still
+    has that role: `INSERT ... SELECT ... WHERE EXISTS (...)`, still one statement."""
     table = table_of(model)
-    stmt = insert(table).values({**values, "lastchange": utcnow()}).returning(*table.c)
+    values = {**values, "lastchange": utcnow()}
+    guard = loaders.scope.insert_guard(table)
+    if guard is None:
+        stmt = insert(table).values(values).returning(*table.c)
+    else:
+        given = select(*(literal(value, table.c[name].type) for name, value in values.items()))
+        stmt = insert(table).from_select(list(values), given.where(guard)).returning(*table.c)
 
     async def write(session: AsyncSession) -> AnyRow:
         count_statement()
-        return (await session.execute(stmt)).one()
+        row = (await session.execute(stmt)).one_or_none()
+        if row is None:
+            raise Forbidden("your access token is no longer valid for this; sign in again")
+        return row
 
     row = await in_transaction(loaders, write)
     loaders.written(model, row.id, row)
