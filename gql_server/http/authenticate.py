@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gql_server.auth.authenticator import Authenticator
 from gql_server.auth.tokens import InvalidToken
+from gql_server.observe.record import note_auth_failure
 from models import ANONYMOUS, Viewer
 
 VIEWER_KEY = "mwallet_viewer"
@@ -49,6 +50,7 @@ class Authenticate:
                     raise InvalidToken("not a bearer token")
                 viewer = await self.authenticator.viewer(token)
             except InvalidToken:
+                note_auth_failure("invalid_token")
                 await refused(scope, receive, send)
                 return
             scope.setdefault("state", {})[VIEWER_KEY] = viewer

@@ -38,6 +38,7 @@ def fields_of(record: RequestRecord) -> dict[str, Any]:
         "duration_ms": round(record.duration * 1000, 3),
         "statements": record.statements,
         "document": record.document_hash,
+        "auth_failure": record.auth_failure,
     }
 
 

@@ -59,6 +59,12 @@ class Families:
             ["model"],
             registry=registry,
         )
+        self.auth_failures = Counter(
+            "mwallet_auth_failures",
+            "Refused bearer tokens, failed or throttled log-ins and refused refreshes, by reason.",
+            ["reason"],
+            registry=registry,
+        )
         self.persisted = Counter(
             "mwallet_persisted_queries",
             "Persisted-query lookups by hash alone, by result (hit or miss).",

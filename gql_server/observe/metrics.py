@@ -19,7 +19,7 @@ from gql_server.database import kept_for_reads
 from gql_server.observe.metric_families import Families
 from gql_server.observe.metrics_endpoint import metrics_route, scraped_registry
 from gql_server.observe.pool_metrics import PoolMetrics
-from gql_server.observe.record import OK, RequestRecord
+from gql_server.observe.record import AUTH_FAILURES, OK, RequestRecord
 from gql_server.settings import Settings
 
 if TYPE_CHECKING:
@@ -84,6 +84,9 @@ class RequestMetrics:
         )
         self.persisted = Children(families.persisted, ("hit",), ("miss",))
         self.stale_writes = Children(families.stale_writes)
+        self.auth_failures = Children(
+            families.auth_failures, *((reason,) for reason in AUTH_FAILURES)
+        )
 
     def __call__(self, record: RequestRecord) -> None:
         self.pool.sample()
@@ -103,6 +106,8 @@ class RequestMetrics:
             self.persisted[(record.persisted,)].inc()
         for model in record.stale_writes:
             self.stale_writes[(model,)].inc()
+        if record.auth_failure is not None:
+            self.auth_failures[(record.auth_failure,)].inc()
 
     def batch(self, loader: str, size: int) -> AbstractContextManager[object]:
         self.batches[(loader,)].observe(size)

@@ -31,6 +31,7 @@ class RequestRecord:
     fallback: str | None = None  # why the planner left a query to the normal path
     persisted: str | None = None  # a persisted-operation lookup: "hit" or "miss"
     stale_writes: list[str] = field(default_factory=list)  # models whose write was stale
+    auth_failure: str | None = None  # why a token or a sign-in was refused (AUTH_FAILURES)
     graphql_errors: bool = False
     statements: int = 0
     status: int = 0
@@ -95,6 +96,18 @@ def note_persisted(found: bool) -> None:
     record = CURRENT.get()
     if record is not None:
         record.persisted = "hit" if found else "miss"
+
+
+# Why authentication failed, as metrics label it: a fixed set, so no client can grow it.
+AUTH_FAILURES = ("invalid_token", "bad_credentials", "throttled", "refresh_refused")
+
+
+def note_auth_failure(reason: str) -> None:
+    """A bearer token was refused, or a log-in or refresh did not succeed."""
+    assert reason in AUTH_FAILURES, reason
+    record = CURRENT.get()
+    if record is not None:
+        record.auth_failure = reason
 
 
 def note_stale_write(model: str) -> None:
