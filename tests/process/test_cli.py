@@ -52,6 +52,8 @@ def test_seed_fills_an_empty_database_once_and_always_with_the_same_rows(
         "orders": 10,
         "transactions": 20,
         "persisted_operations": 0,
+        "login_failures": 0,
+        "sessions": 0,
     }
 
 
