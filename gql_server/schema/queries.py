@@ -10,6 +10,7 @@ from strawberry.tools import create_type
 from strawberry.types.field import StrawberryField
 
 from gql_server.domain.paging import fetch_one, fetch_page
+from gql_server.schema.auth import AUTH_QUERY_FIELDS
 from gql_server.schema.classes import resolver
 from gql_server.schema.context import Info
 from gql_server.schema.inputs import INPUTS
@@ -48,4 +49,6 @@ def lookups(api: Exposed[Any]) -> list[StrawberryField]:
     ]
 
 
-Query = create_type("Query", [field for api in EXPOSED for field in lookups(api)])
+Query = create_type(
+    "Query", [*(field for api in EXPOSED for field in lookups(api)), *AUTH_QUERY_FIELDS]
+)
