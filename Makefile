@@ -23,6 +23,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## Migrate, seed demo data and serve on http://$(HOST):$(PORT)/graphql (SQLite unless DATABASE_URL is set)
+# seed prints how to sign in to the demo accounts, at the address serve binds.
+run: export MWALLET_HOST = $(HOST)
+run: export MWALLET_PORT = $(PORT)
 run: $(STAMP) graphiql-assets
 	$(BIN)/mwallet-gql migrate
 	$(BIN)/mwallet-gql seed

@@ -29,6 +29,9 @@ class AuthSettings:
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
+    # A token naming a key the cached key set lacks refetches it, at most this often: a
+    # flood of made-up key ids must not become a flood of requests to the provider.
+    oidc_jwks_cooldown_seconds: float = 30.0
 
     @property
     def oidc(self) -> bool:
@@ -68,6 +71,9 @@ def auth_from_env(env: Mapping[str, str], production: bool) -> AuthSettings:
         oidc_issuer=env.get("MWALLET_OIDC_ISSUER") or None,
         oidc_audience=env.get("MWALLET_OIDC_AUDIENCE") or None,
         oidc_jwks_url=env.get("MWALLET_OIDC_JWKS_URL") or None,
+        oidc_jwks_cooldown_seconds=float(
+            env.get("MWALLET_OIDC_JWKS_COOLDOWN_SECONDS", default.oidc_jwks_cooldown_seconds)
+        ),
     )
     check_secret(settings.jwt_secret, production)
     return settings

@@ -69,10 +69,25 @@ def migrate(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def seed(_: argparse.Namespace, settings: Settings) -> None:
+    """Demo data, then how to sign in to it (every time: `make run` runs it at each start)."""
+    from gql_server.seed import demo_accounts, how_to_sign_in
     from gql_server.seed import seed as seed_database
 
+    if settings.production:
+        raise SystemExit(
+            "mwallet-gql seed: refused in production: it writes demo accounts whose "
+            "passwords are published (create real ones with signUp)"
+        )
     seeded = asyncio.run(seed_database(settings.database_url))
     sys.stdout.write("seeded demo data\n" if seeded else "database not empty: left as it is\n")
+    accounts = asyncio.run(demo_accounts(settings.database_url))
+    sys.stdout.write(how_to_sign_in(accounts, graphql_url(settings), settings.explorer))
+
+
+def graphql_url(settings: Settings) -> str:
+    """Where `serve` answers with these settings, as a client on this host reaches it."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    return f"http://{f'[{host}]' if ':' in host else host}:{settings.port}/graphql"
 
 
 def export_schema(_: argparse.Namespace, __: Settings) -> None:
@@ -107,9 +122,9 @@ def parser() -> argparse.ArgumentParser:
     migrate_cmd = commands.add_parser("migrate", help="apply migrations (alembic upgrade)")
     migrate_cmd.add_argument("revision", nargs="?", default="head")
     migrate_cmd.set_defaults(run=migrate)
-    commands.add_parser("seed", help="insert demo data into an empty database").set_defaults(
-        run=seed
-    )
+    commands.add_parser(
+        "seed", help="insert demo data into an empty database (not in production)"
+    ).set_defaults(run=seed)
     commands.add_parser("export-schema", help="print the SDL").set_defaults(run=export_schema)
     register_cmd = commands.add_parser(
         "register-operations", help="store GraphQL documents as persisted operations"

@@ -10,8 +10,10 @@ from models.address import Address
 from models.base import Base
 from models.enums import AssetType, OrderType, Role
 from models.exposed import Exposed
+from models.login_failure import LoginFailure
 from models.order import Order
 from models.persisted_operation import PersistedOperation
+from models.session import UserSession
 from models.transaction import Transaction
 from models.user import User
 
@@ -45,12 +47,14 @@ __all__ = [
     "Base",
     "Exposed",
     "Grants",
+    "LoginFailure",
     "Order",
     "OrderType",
     "PersistedOperation",
     "Role",
     "Transaction",
     "User",
+    "UserSession",
     "Viewer",
     "exposed_of",
     "model_of",

@@ -121,6 +121,7 @@ def create_app(
         )
         app.state.kept_connections = KeptConnections(engine, kept)
         observed.bind_engine(engine)
+        authenticator.bind(app.state.session_maker)
         # Everything built so far (schema, metadata, modules) lives as long as the process:
         # move it out of the collector's reach so collections only scan request garbage.
         gc.collect()
@@ -133,6 +134,7 @@ def create_app(
             await engine.dispose()
 
     tokens = AccessTokens(settings.auth, signing_secret(settings))
+    authenticator = Authenticator(tokens)
     plans = QueryPlans()  # this app's own: never shared with another app's limits
     observed = observability(settings, tracer_provider)
     graphql = GraphQLApp(settings, plans, observed.schema_extensions)
@@ -141,7 +143,7 @@ def create_app(
         *observed.middleware,
         *cross_origin(settings.cors_origins),
         Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes),
-        Middleware(Authenticate, authenticator=Authenticator(tokens)),
+        Middleware(Authenticate, authenticator=authenticator),
         Middleware(ReleaseRequestLoaders),
     ]
     if settings.planner:

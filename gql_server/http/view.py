@@ -32,6 +32,7 @@ class GraphQLApp(PersistedOperations, GraphQLOverHTTP, GraphQLErrorsView):
             graphql_ide="graphiql" if settings.explorer else None,
             operations_allowlist=settings.operations_allowlist,
         )
+        self.production = settings.production
 
     def encode_json(self, data: object) -> bytes:
         return json_codec.dumps(data)
@@ -43,4 +44,4 @@ class GraphQLApp(PersistedOperations, GraphQLOverHTTP, GraphQLErrorsView):
         return Context(request=request, loaders=loaders_of(request.scope))
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return graphiql.page()
+        return await graphiql.signed_in_page(request, self.production)

@@ -28,6 +28,7 @@ from gql_server.domain.errors import (
 )
 from gql_server.domain.validation import parse_id
 from gql_server.observe.record import note_stale_write
+from gql_server.schema.auth import AUTH_MUTATION_FIELDS
 from gql_server.schema.classes import resolver
 from gql_server.schema.context import Info
 from gql_server.schema.inputs import INPUTS, TOKEN_FIELDS
@@ -137,4 +138,7 @@ def mutations(api: Exposed[Any]) -> list[StrawberryField]:
     ]
 
 
-Mutation = create_type("Mutation", [field for api in EXPOSED for field in mutations(api)])
+Mutation = create_type(
+    "Mutation",
+    [*(field for api in EXPOSED for field in mutations(api)), *AUTH_MUTATION_FIELDS],
+)

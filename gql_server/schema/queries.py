@@ -11,6 +11,7 @@ from strawberry.types.field import StrawberryField
 
 from gql_server.domain.access import require_read
 from gql_server.domain.paging import fetch_one, fetch_page
+from gql_server.schema.auth import AUTH_QUERY_FIELDS
 from gql_server.schema.classes import resolver
 from gql_server.schema.context import Info
 from gql_server.schema.inputs import INPUTS
@@ -51,4 +52,6 @@ def lookups(api: Exposed[Any]) -> list[StrawberryField]:
     ]
 
 
-Query = create_type("Query", [field for api in EXPOSED for field in lookups(api)])
+Query = create_type(
+    "Query", [*(field for api in EXPOSED for field in lookups(api)), *AUTH_QUERY_FIELDS]
+)

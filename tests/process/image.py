@@ -7,8 +7,10 @@ continuations, stages (`FROM`), and the exec and shell forms of commands.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+VARIABLE = re.compile(r"\$(?:(\$)|\{(\w+)(?:(:?[-?])([^}]*))?\}|(\w+))")
 DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$")
 SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -117,9 +120,39 @@ def seconds(duration: str) -> float:
     )
 
 
-def compose() -> dict[str, Any]:
+def compose(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """docker-compose.yml as Compose reads it: its variables taken from `env` (by default
+    this process's environment, as `docker compose` takes them from the shell)."""
     loaded: dict[str, Any] = yaml.safe_load(COMPOSE_FILE.read_text())
-    return loaded
+    interpolated: dict[str, Any] = interpolate(loaded, os.environ if env is None else env)
+    return interpolated
+
+
+def interpolate(value: Any, env: Mapping[str, str]) -> Any:
+    """Every string in `value` with `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
+    `${VAR:?error}`, `${VAR?error}` and `$$` replaced as Compose does; a `?` variable that is
+    missing raises ValueError, as Compose refuses to start."""
+    if isinstance(value, dict):
+        return {key: interpolate(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [interpolate(item, env) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def replaced(match: re.Match[str]) -> str:
+        escaped, braced, operator, argument, bare = match.groups()
+        if escaped:
+            return "$"
+        name = braced or bare
+        found = env.get(name)
+        missing = found is None or (found == "" and operator is not None and ":" in operator)
+        if missing and operator is not None and operator.endswith("-"):
+            return str(argument)
+        if missing and operator is not None and operator.endswith("?"):
+            raise ValueError(f"{name}: {argument}")
+        return found or ""
+
+    return VARIABLE.sub(replaced, value)
 
 
 def container_port(published: str | int | dict[str, Any]) -> int:

@@ -14,15 +14,19 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from sqlalchemy.engine.url import make_url
 
+from gql_server.settings import Settings
 from tests.process.image import (
+    COMPOSE_FILE,
     DURATION,
     compose,
     container_port,
     environment,
     final_stage,
     healthcheck,
+    interpolate,
     last,
 )
 
@@ -111,3 +115,34 @@ def test_the_published_port_is_the_one_the_app_serves_and_checks() -> None:
     assert image_env["MWALLET_HOST"] == "0.0.0.0"  # reachable through the published port
     assert exposed is not None and exposed.arguments.split("/")[0] == str(served)
     assert check is not None and f":{served}/health" in " ".join(check.command)
+
+
+def test_the_signing_key_comes_from_the_operators_environment_never_from_the_file() -> None:
+    """A key written in the file would sign tokens anyone could forge. Unset, the app runs as
+    compose starts it (not in production mode) and generates a key of its own."""
+    written = yaml.safe_load(COMPOSE_FILE.read_text())["services"]["app"]["environment"]
+    secret = "an operator's key of at least thirty-two bytes"
+
+    given = compose({"MWALLET_JWT_SECRET": secret})["services"]["app"]["environment"]
+    unset = compose({})["services"]["app"]["environment"]
+
+    assert written["MWALLET_JWT_SECRET"] == "${MWALLET_JWT_SECRET:-}"
+    assert Settings.from_env(given).auth.jwt_secret == secret
+    settings = Settings.from_env(unset)
+    assert settings.auth.jwt_secret is None and not settings.production
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${A}/$A/$$A", "a/a/$A"),
+        ("${A:-x}|${E:-x}|${E-x}|${U-x}|${U}", "a|x||x|"),
+    ],
+)
+def test_variables_are_read_as_compose_reads_them(text: str, expected: str) -> None:
+    assert interpolate({"k": [text]}, {"A": "a", "E": ""}) == {"k": [expected]}
+
+
+def test_a_required_variable_that_is_missing_is_refused() -> None:
+    with pytest.raises(ValueError, match="U: set it"):
+        interpolate("${U:?set it}", {})
