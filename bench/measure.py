@@ -22,8 +22,7 @@ import httpx
 
 from bench import workloads
 from bench.procstat import PeakRss, cpu_seconds, wait_until_idle
-from bench.statements import body_of
-from bench.workloads import Workload
+from bench.workloads import Workload, body_of, headers_of
 
 HOST = "127.0.0.1"
 CONNECTIONS = 16
@@ -83,9 +82,10 @@ def wrk(port: int, lines_file: Path, seconds: float, offset: int) -> dict[str, A
 
 
 def first_response(port: int, line: str) -> Any:
-    method, path, *rest = line.split("\t", 2)
+    method, path, *rest = line.split("\t")
     url = f"http://{HOST}:{port}{path}"
-    response = httpx.request(method, url, json=body_of(line) if rest else None, timeout=30)
+    sent = body_of(line) if rest and rest[0] else None
+    response = httpx.request(method, url, json=sent, headers=headers_of(line), timeout=30)
     body = response.json()
     assert response.status_code == 200 and "errors" not in body, response.text
     return body["data"]
@@ -116,7 +116,7 @@ def measure(
         cpu_ms=cpu * 1000 / requests,
         peak_rss_mb=rss.peak / 2**20,
         errors=run["status_errors"] + run["socket_errors"],
-        objects=workload.objects,
+        objects=workload.objects_of(lines),
     )
 
 

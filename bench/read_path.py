@@ -1,8 +1,8 @@
 """Where a planned request's CPU goes: its reads through SQLAlchemy, or everything else.
 
-Usage: `python -m bench.read_path [--database-url URL] [--rounds N]`, after
-`python -m bench.seed`. In-process: the ASGI app is called directly (no HTTP, no
-load tool), one request at a time; CPU per request, best of `--rounds`.
+Usage: `python -m bench.read_path [--database-url URL] [--rounds N]` (it seeds the
+database first). In-process: the ASGI app is called directly (no HTTP, no load tool),
+one request at a time, as the seeded operator; CPU per request, best of `--rounds`.
 
 Each workload runs twice on the fast path: as served, then with every read
 replayed from memory (the rows the same statement and parameters returned on a
@@ -27,23 +27,25 @@ from unittest import mock
 
 import orjson
 import uvloop
-from sqlalchemy import ClauseElement, Executable
+from sqlalchemy import ClauseElement, Dialect, Executable
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 from starlette.applications import Starlette
 
 from bench import workloads
-from bench.seed import DEFAULT_URL, seed
-from bench.statements import body_of
-from bench.workloads import Workload
+from bench.identity import Identity, serving_settings
+from bench.seed import DEFAULT_URL, OPERATOR_ID, seed
+from bench.workloads import Workload, body_of
 from gql_server.http.app import create_app
-from gql_server.settings import Settings
 from loaders import AnyRow
 from loaders.reads import Parameters, Reads, RequestReads
+from models import Role
 from tests.apps import post_in_process
 
-Call = Callable[[bytes], Awaitable[None]]
+OPERATOR = Identity(Role.OPERATOR)
+
+Call = Callable[[bytes], Awaitable[bytes]]
 
 
 class ReplayedReads:
@@ -81,16 +83,19 @@ class RecordedReads(RequestReads):
 
 @asynccontextmanager
 async def running_app(url: str) -> AsyncIterator[tuple[Starlette, Call]]:
-    """The app with its lifespan started, and a way to POST one body to /graphql.
+    """The app with its lifespan started, and a way to POST one body to /graphql as
+    the operator.
 
     The app is called as an ASGI callable, not through an HTTP client, so the CPU
     measured is the server's alone.
     """
-    app = create_app(Settings(database_url=url))
+    app = create_app(serving_settings(url))
+    token = OPERATOR.bearer(OPERATOR_ID)
 
-    async def call(body: bytes) -> None:
-        status, _ = await post_in_process(app, body)
+    async def call(body: bytes) -> bytes:
+        status, answer = await post_in_process(app, body, token)
         assert status == 200, status
+        return answer
 
     async with app.router.lifespan_context(app):
         yield app, call
@@ -124,9 +129,10 @@ async def workload_costs(url: str, workload: Workload, rounds: int) -> tuple[flo
     requests = max(len(bodies), 3000 // max(workload.objects, 1), 30)
     async with running_app(url) as (_, call):
         for body in bodies[:50]:
-            await call(body)  # parsed, validated and vetted for the fast path
+            answer = await call(body)  # parsed, validated and vetted for the fast path
+            assert b'"errors"' not in answer, answer[:500]
 
-        def request(n: int) -> Awaitable[None]:
+        def request(n: int) -> Awaitable[bytes]:
             return call(bodies[n % len(bodies)])
 
         served = await best_seconds(request, requests, rounds)
@@ -153,6 +159,13 @@ async def checkout_us(url: str, rounds: int, repeat: int = 3000) -> float:
         return 1e6 * await best_seconds(lambda _: greenlet_spawn(take_and_return), repeat, rounds)
 
 
+def bound(compiled: SQLCompiler, dialect: Dialect, name: str, value: Any) -> Any:
+    """`value` as the driver takes it, converted by its type as SQLAlchemy would (the
+    viewer's role, an enum, is sent as its name)."""
+    processor = compiled.binds[name].type.bind_processor(dialect)
+    return value if processor is None else processor(value)
+
+
 async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int, float, float]:
     """One request's statements, run again on one held connection: CPU µs for all of
     them through SQLAlchemy (as the loaders read) and as asyncpg prepared statements
@@ -177,7 +190,10 @@ async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int,
                 compiled = stmt.compile(dialect=engine.dialect)
                 assert isinstance(compiled, SQLCompiler)
                 given = {**compiled.params, **(parameters or {})}
-                values = [given[name] for name in compiled.positiontup or ()]
+                values = [
+                    bound(compiled, engine.dialect, name, given[name])
+                    for name in compiled.positiontup or ()
+                ]
                 prepared.append((await driver.prepare(str(compiled)), values))
 
             def read(stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
@@ -202,7 +218,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     seed(args.database_url)
-    loads = [workloads.point(), workloads.nested(10), workloads.nested(100), workloads.reverse()]
+    loads = [
+        workloads.point(OPERATOR),
+        workloads.nested(10, OPERATOR),
+        workloads.nested(100, OPERATOR),
+        workloads.reverse(OPERATOR),
+    ]
     print("| workload | CPU ms as served | reads replayed | the reads | share |")
     print("|---|--:|--:|--:|--:|")
     for workload in loads:

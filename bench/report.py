@@ -5,13 +5,22 @@ from __future__ import annotations
 import os
 import platform
 
+from bench.identity import Identity
 from bench.measure import CONNECTIONS, RAW_STATEMENTS, WRK_THREADS, Durations, Measured
+from bench.workloads import Workload
 
 
 def render(
-    results: list[Measured], statements: dict[str, int], floor: dict[str, float], d: Durations
+    results: list[Measured],
+    statements: dict[str, int],
+    floor: dict[str, float],
+    d: Durations,
+    identity: Identity,
+    load: list[Workload],
 ) -> str:
     raw = {r.workload: r for r in results if r.target == "raw limit"}
+    # a customer's answers are a slice of the raw limit's: no ratio between them
+    apart = {w.name for w in load if not w.as_raw}
     grouped = [
         "raw limit",
         "baseline",
@@ -41,7 +50,7 @@ def render(
             sql = f"{statements['W4 write']} (stale: {statements['W4 stale']})"
         else:
             sql = str(statements[r.workload])
-        base = raw.get(r.workload) if r.target != "raw limit" else None
+        base = raw.get(r.workload) if r.target != "raw limit" and r.workload not in apart else None
         vs_raw = f"{r.rps / base.rps:.2f}" if base else ""
         cpu_raw = f"{r.cpu_ms / base.cpu_ms:.2f}" if base else ""
         vs_floor = (
@@ -59,7 +68,22 @@ def render(
     return (
         header
         + "\n".join(lines)
-        + f"\n\nGraphQL floor (median CPU of 30 in-process executions): {floors}\n"
+        + f"\n\n{viewers(identity, load)}\n"
+        + f"GraphQL floor (median CPU of 30 in-process executions): {floors}\n"
         + f"wrk: {CONNECTIONS} connections, {WRK_THREADS} threads, {d.measure:g} s after "
         + f"{d.warm_up:g} s warm-up; machine: {machine}\n"
+    )
+
+
+def viewers(identity: Identity, load: list[Workload]) -> str:
+    """Whose token the requests carried, and what that makes of the figures."""
+    if identity.sees_all:
+        return "Requests as: the operator, who sees every row (as anonymous clients did before)."
+    apart = [w for w in load if not w.as_raw]
+    objects = ", ".join(f"{w.name}: {w.objects}" for w in apart)
+    return (
+        "Requests as: customers, each with its own token, reading its own rows (W1: itself; "
+        "W2: `users(limit:)` returns the customer alone whatever the limit; W3: its own "
+        "transactions, on the first page; W4: its own orders). Objects per response: "
+        f"{objects}. The raw limit serves every user's rows: no ratio to it for those."
     )

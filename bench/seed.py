@@ -1,5 +1,9 @@
-"""Deterministic benchmark data on PostgreSQL: 2,000 users, 2 addresses each, 5 orders each,
-4 transactions per order (56,000 rows), built through the project's migrations.
+"""Deterministic benchmark data on PostgreSQL: 2,000 customers, 2 addresses each, 5 orders
+each, 4 transactions per order (56,000 rows), and one operator with no rows of its own,
+built through the project's migrations.
+
+The operator's id comes after every customer's, so a page of users still starts at
+customer 1 and the workloads read exactly the rows they read before identity.
 
 Rows are generated inside PostgreSQL with `generate_series`, so seeding takes seconds.
 Usage: `python -m bench.seed [DATABASE_URL]` (default: the local `bench` database).
@@ -27,12 +31,18 @@ ADDRESSES_PER_USER = 2
 ORDERS_PER_USER = 5
 TRANSACTIONS_PER_ORDER = 4
 SEEDED_AT = "2026-01-01T00:00:00+00:00"
+OPERATOR_ID = USERS + 1
+OPERATOR_EMAIL = "operator@example.com"
 
 INSERTS = [
     f"""
     INSERT INTO users (id, lastchange, name, surname, email)
     SELECT g, '{SEEDED_AT}', 'Name' || g, 'Surname' || g, 'user' || g || '@example.com'
     FROM generate_series(1, {USERS}) AS g
+    """,
+    f"""
+    INSERT INTO users (id, lastchange, name, surname, email, role)
+    VALUES ({OPERATOR_ID}, '{SEEDED_AT}', 'Bench', 'Operator', '{OPERATOR_EMAIL}', 'OPERATOR')
     """,
     f"""
     INSERT INTO addresses

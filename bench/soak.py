@@ -1,9 +1,10 @@
 """A mixed soak: reads, writes and write conflicts against a real server for a while.
 
 Starts `mwallet-gql serve` on a free loopback port against DATABASE_URL
-(migrated first), drives it with concurrent clients, and reports status codes,
-typed results, latency percentiles and the server's RSS over time. Exits 1 on
-any 5xx. Not part of `make test`:
+(migrated first), drives it with concurrent clients signed in as an operator (the
+bench seed's, or one inserted on first use), and reports status codes, typed
+results, latency percentiles and the server's RSS over time. Exits 1 on any 5xx.
+Not part of `make test`:
 
     DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python -m bench.soak --seconds 60 --clients 16
@@ -26,7 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from bench.identity import ENV, token
+from bench.seed import OPERATOR_EMAIL
+from gql_server.database import create_engine, create_session_maker
+from gql_server.domain.store import insert_row
+from gql_server.settings import Settings
+from loaders import create_loaders
+from models import Role, User
 from tests.conftest import operation
 
 CLI = Path(sys.executable).parent / "mwallet-gql"
@@ -110,19 +119,37 @@ async def sample_rss(pid: int, until: float, samples: list[int]) -> None:
         await asyncio.sleep(1)
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MWALLET_LOG_LEVEL": "warning"}
-    subprocess.run([str(CLI), "migrate"], check=True, env=env)
+def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([str(CLI), "serve", "--port", str(port)], env=env)
 
 
+async def operator_token(database_url: str) -> str:
+    """A bearer token of the database's operator: the bench seed's, or one inserted now."""
+    engine = create_engine(database_url)
+    users = User.__table__
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(
+                select(users.c.id).where(users.c.email == OPERATOR_EMAIL)
+            )
+        if found is None:
+            system = create_loaders(create_session_maker(engine))  # the server's own write
+            values = {"name": "Soak", "surname": "Operator", "email": OPERATOR_EMAIL}
+            found = (await insert_row(system, User, {**values, "role": Role.OPERATOR})).id
+    finally:
+        await engine.dispose()
+    return token(int(found), Role.OPERATOR)
+
+
 async def soak(
-    args: argparse.Namespace, server: subprocess.Popen[bytes], port: int
+    args: argparse.Namespace, server: subprocess.Popen[bytes], port: int, bearer: str
 ) -> dict[str, Any]:
     tally = Tally()
     samples: list[int] = []
+    base_url = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {bearer}"}
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30) as http:
             for _ in range(200):
                 try:
                     if (await http.get("/health")).status_code == 200:
@@ -164,9 +191,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args()
+    env = {**os.environ, "MWALLET_LOG_LEVEL": "warning", **ENV}
+    subprocess.run([str(CLI), "migrate"], check=True, env=env)
+    bearer = asyncio.run(operator_token(Settings.from_env(env).database_url))
     port = free_port()
-    server = start_server(port)
-    report = asyncio.run(soak(parser.parse_args(), server, port))
+    server = start_server(port, env)
+    report = asyncio.run(soak(args, server, port, bearer))
     report["server_exit_code"] = server.wait(30)
     sys.stdout.write(json.dumps(report, indent=2) + "\n")
     sys.exit(1 if report["server_errors_5xx"] else 0)

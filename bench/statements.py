@@ -1,32 +1,27 @@
 """SQL statements per request, counted with SQLAlchemy engine events in-process.
 
-The same app and documents as under load, driven through HTTP (httpx's ASGI
-transport) so that nothing but the request itself runs on the engine.
+The same app, documents and bearer tokens as under load, driven through HTTP (httpx's
+ASGI transport) so that nothing but the request itself runs on the engine.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import httpx
 from sqlalchemy import event
 
+from bench.identity import serving_settings
+from bench.workloads import body_of, headers_of
 from gql_server.http.app import create_app
-from gql_server.settings import Settings
-
-
-def body_of(line: str) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(line.split("\t", 2)[2])
-    return result
 
 
 def count_statements(database_url: str, lines: dict[str, str]) -> dict[str, int]:
     """Statements one request of each named request line sends; checks it has no errors."""
 
     async def count() -> dict[str, int]:
-        app = create_app(Settings(database_url=database_url))
+        app = create_app(serving_settings(database_url))
         counts: dict[str, int] = {}
         async with app.router.lifespan_context(app):
             seen: list[str] = []
@@ -39,7 +34,9 @@ def count_statements(database_url: str, lines: dict[str, str]) -> dict[str, int]
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
                 for name, line in lines.items():
                     seen.clear()
-                    response = await http.post("/graphql", json=body_of(line))
+                    response = await http.post(
+                        "/graphql", json=body_of(line), headers=headers_of(line)
+                    )
                     assert "errors" not in response.json(), response.text
                     counts[name] = len(seen)
         return counts

@@ -55,8 +55,11 @@ async def serving(
             yield Served(app, http, counter)
 
 
-async def post_in_process(app: Starlette, body: bytes) -> tuple[int, bytes]:
-    """POST `body` to /graphql by calling the ASGI app itself: the status and the body.
+async def post_in_process(
+    app: Starlette, body: bytes, token: str | None = None
+) -> tuple[int, bytes]:
+    """POST `body` to /graphql by calling the ASGI app itself (with `token` as its bearer
+    token, if given): the status and the body.
 
     No client and no transport: nothing but the app runs (its CPU alone is measured,
     and no object of a client's is left for the collector).
@@ -71,7 +74,8 @@ async def post_in_process(app: Starlette, body: bytes) -> tuple[int, bytes]:
         "raw_path": b"/graphql",
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"host", b"in-process")],
+        "headers": [(b"content-type", b"application/json"), (b"host", b"in-process")]
+        + ([(b"authorization", f"Bearer {token}".encode())] if token else []),
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
     }

@@ -1,4 +1,5 @@
--- Replays prepared requests, one per line: METHOD<TAB>PATH<TAB>BODY.
+-- Replays prepared requests, one per line: METHOD<TAB>PATH[<TAB>BODY[<TAB>TOKEN]],
+-- TOKEN a bearer token sent as `Authorization: Bearer TOKEN`.
 -- Arguments (after --): requests file, first index, thread count.
 -- Threads take interleaved indexes, so every request of a run is distinct
 -- until the file is exhausted. done() prints one JSON line for bench/run.
@@ -16,12 +17,15 @@ local step = 1
 
 function init(args)
   for line in io.lines(args[1]) do
-    local method, path, body = line:match("^(%u+)\t([^\t]*)\t?(.*)$")
+    local method, path, body, token = line:match("^(%u+)\t([^\t]*)\t?([^\t]*)\t?(.*)$")
     local headers = {}
     if body == "" then
       body = nil
     else
       headers["Content-Type"] = "application/json"
+    end
+    if token ~= "" then
+      headers["Authorization"] = "Bearer " .. token
     end
     prepared[#prepared + 1] = wrk.format(method, path, headers, body)
   end
