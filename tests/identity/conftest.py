@@ -4,7 +4,6 @@ with tokens; clients of the planned and the plain app; the served schema."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from tests.identity.schema_fields import introspected
-from tests.identity.world import Viewer, World, build_world
+from tests.identity.world import World, build_world
 from tests.planner.conftest import plain_app
 
 __all__ = ["plain_app"]  # the planner tests' planner-off app, over the same database
@@ -42,11 +41,3 @@ async def plain_http(plain_app: Starlette, engine: AsyncEngine) -> AsyncIterator
 @pytest.fixture
 async def schema(http: httpx.AsyncClient) -> GraphQLSchema:
     return await introspected(http)
-
-
-async def post(
-    http: httpx.AsyncClient, viewer: Viewer, query: str, variables: dict[str, Any] | None = None
-) -> httpx.Response:
-    return await http.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=viewer.headers
-    )

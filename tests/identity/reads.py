@@ -10,7 +10,7 @@ from graphql import GraphQLSchema
 
 from tests.identity.rules import RELATIONS, ROOT_FIELDS, grant
 from tests.identity.schema_fields import relation_fields, root_fields, scalars
-from tests.identity.world import Row, Viewer, World
+from tests.identity.world import Actor, Row, World
 
 MISSING_ID = "999999"
 
@@ -79,13 +79,13 @@ def matches(row: Row, world: World, model: str, where: dict[str, str] | None) ->
     return str(row.parent) == next(iter(where.values()))
 
 
-def visible(viewer: Viewer, model: str, row: Row) -> bool:
+def visible(viewer: Actor, model: str, row: Row) -> bool:
     assert viewer.role is not None
     access = grant(viewer.role, model, "read")
     return access == "all" or (access == "own" and row.owner == viewer.user_id)
 
 
-def expected(cell: ReadCell, viewer: Viewer, world: World) -> dict[str, Any]:
+def expected(cell: ReadCell, viewer: Actor, world: World) -> dict[str, Any]:
     """What `viewer` must see: errors as (code, path) and the ids the data holds."""
     if viewer.role is None:
         return {"errors": [("UNAUTHENTICATED", cell.root)], "value": None}

@@ -50,7 +50,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Viewer:
+class Actor:
     name: str  # "customer A", "service", ...
     role: str | None  # None: anonymous
     user_id: int | None
@@ -64,7 +64,7 @@ class Viewer:
 class World:
     system: Loaders
     customers: dict[str, int]  # "A" -> user id
-    viewers: dict[str, Viewer]
+    viewers: dict[str, Actor]
     rows: list[Row] = field(default_factory=list)
     serials: dict[tuple[str, str], Iterator[int]] = field(default_factory=dict)
 
@@ -218,18 +218,18 @@ async def build_world(app: Starlette) -> World:
     def bearer(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
-    def customer(tag: str) -> Viewer:
+    def customer(tag: str) -> Actor:
         token = tokens.issue(customers[tag], Role.CUSTOMER).token
-        return Viewer(f"customer {tag}", "CUSTOMER", customers[tag], bearer(token))
+        return Actor(f"customer {tag}", "CUSTOMER", customers[tag], bearer(token))
 
     world.viewers = {
-        "anonymous": Viewer("anonymous", None, None, {}),
+        "anonymous": Actor("anonymous", None, None, {}),
         "customer A": customer("A"),
         "customer B": customer("B"),
-        "service": Viewer(
+        "service": Actor(
             "service", "SERVICE", SERVICE_ID, bearer(tokens.issue(SERVICE_ID, Role.SERVICE).token)
         ),
-        "operator": Viewer(
+        "operator": Actor(
             "operator",
             "OPERATOR",
             OPERATOR_ID,

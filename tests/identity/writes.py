@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from gql_server.schema.scalars import serialize_datetime
 from tests.identity.rules import FIXED, MUTATIONS, OWNER_INPUT, Action, grant
 from tests.identity.schema_fields import mutation_fields, result_selection
-from tests.identity.world import TABLES, Row, Viewer, World
+from tests.identity.world import TABLES, Actor, Row, World
 
 _made = itertools.count(1)
 # Values a role may be refused for setting, whatever the row: the escalation attempt.
@@ -133,7 +133,7 @@ async def variables(cell: WriteCell, world: World, row: Row | None) -> dict[str,
 
 
 def expected(
-    cell: WriteCell, viewer: Viewer, world: World, row: Row | None, sent: dict[str, Any]
+    cell: WriteCell, viewer: Actor, world: World, row: Row | None, sent: dict[str, Any]
 ) -> dict[str, Any]:
     """The result's type, the row it names and the owner it has."""
     if viewer.role is None:
