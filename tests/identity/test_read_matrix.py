@@ -57,3 +57,9 @@ async def test_each_role_reads_exactly_what_its_rules_grant(
             failures.append(f"{viewer} / {cell}: received {leaked}: {response.text}")
 
     assert not failures, "\n".join(failures)
+
+
+async def test_an_anonymous_client_may_ask_for_typename(http: httpx.AsyncClient) -> None:
+    response = await http.post("/graphql", json={"query": "{ __typename }"})
+
+    assert response.json() == {"data": {"__typename": "Query"}}

@@ -13,10 +13,9 @@ from graphql import GraphQLSchema
 from tests.identity.test_read_matrix import VIEWERS, hidden_from
 from tests.identity.world import World, leaks
 from tests.identity.writes import (
-    count,
     expected,
     observed,
-    stored,
+    state_of,
     target_of,
     variables,
     write_cells,
@@ -29,16 +28,14 @@ async def test_each_role_writes_exactly_what_its_rules_grant(
 ) -> None:
     viewer = world.viewers[name]
     cells = write_cells(schema)
-    assert len(cells) == 47  # see test_schema_coverage for what they cover
+    assert len(cells) == 48  # see test_schema_coverage for what they cover
     targets = [await target_of(cell, world) for cell in cells]  # before the secrets are read
     secrets = await hidden_from(name, world)
     failures: list[str] = []
 
     for cell, row in zip(cells, targets, strict=True):
-        sent = await variables(cell, world, row)
-        before = await (
-            count(world, cell.model) if row is None else stored(world, cell.model, row.id)
-        )
+        before = await state_of(cell, world, row)
+        sent = variables(cell, world, row, before)
         request = {"query": cell.query, "variables": sent}
         response = await http.post("/graphql", json=request, headers=viewer.headers)
         want = expected(cell, viewer, world, row, sent)
@@ -46,14 +43,11 @@ async def test_each_role_writes_exactly_what_its_rules_grant(
         if response.status_code != 200 or got != want:
             failures.append(f"{viewer} / {cell}: expected {want}, got {got}")
         written = want["outcome"] in (cell.model, "Deleted")
-        if row is None:
-            after = await count(world, cell.model)
-            if after != before + written:
-                failures.append(f"{viewer} / {cell}: {after - before} rows made")
-        else:
-            after = await stored(world, cell.model, row.id)
-            if (after != before) != written:
-                failures.append(f"{viewer} / {cell}: lastchange {before} -> {after}")
+        after = await state_of(cell, world, row)
+        if row is None and after != before + written:
+            failures.append(f"{viewer} / {cell}: {after - before} rows made")
+        if row is not None and (after != before) != written:
+            failures.append(f"{viewer} / {cell}: lastchange {before} -> {after}")
         leaked = leaks(secrets, json.dumps(request), response.text)
         if leaked:
             failures.append(f"{viewer} / {cell}: received {leaked}: {response.text}")

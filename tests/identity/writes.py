@@ -66,18 +66,19 @@ def write_cells(schema: GraphQLSchema) -> list[WriteCell]:
         def cell(target: str, variant: str = "") -> WriteCell:
             return WriteCell(name, model, action, target, variant, query)  # noqa: B023
 
+        fixed = sorted(set().union(*(f for (_, m), f in FIXED.items() if m == model)))
         if action == "create":
             if model == "User":
-                cells.append(cell("none"))
-                continue
-            targets = ["omitted", "A", "B"] if OWNER_INPUT[model] else ["A", "B"]
+                targets = ["none"]
+            else:
+                targets = ["omitted", "A", "B"] if OWNER_INPUT[model] else ["A", "B"]
             cells.extend(cell(tag) for tag in targets)
+            cells.extend(cell(targets[0], f"sets {f}") for f in fixed)
             continue
         for tag in ("A", "B"):
             cells.extend([cell(tag), cell(tag, "stale")])
             if action == "update":
-                fixed = set().union(*(f for (_, m), f in FIXED.items() if m == model))
-                cells.extend(cell(tag, f"sets {f}") for f in sorted(fixed))
+                cells.extend(cell(tag, f"sets {f}") for f in fixed)
                 if OWNER_INPUT[model]:
                     cells.append(cell(tag, "reassigned"))
     return cells
@@ -106,25 +107,35 @@ async def count(world: World, model: str) -> int:
         return int((await session.execute(select(func.count()).select_from(table))).scalar_one())
 
 
-async def variables(cell: WriteCell, world: World, row: Row | None) -> dict[str, Any]:
+async def state_of(cell: WriteCell, world: World, row: Row | None) -> Any:
+    """What the cell may change: its row's `lastchange` (None: gone), or for a create
+    the number of rows of its model."""
+    if row is None:
+        return await count(world, cell.model)
+    return await stored(world, cell.model, row.id)
+
+
+def variables(cell: WriteCell, world: World, row: Row | None, current: Any) -> dict[str, Any]:
+    """The cell's arguments; `current`: the target's `lastchange` (from `state_of`)."""
+    privileged = cell.variant.removeprefix("sets ") if cell.variant.startswith("sets ") else None
     if row is None:  # create
         values = creating(cell.model)
+        if privileged:
+            values[privileged] = PRIVILEGED[privileged]
         if cell.target in ("A", "B"):
             if OWNER_INPUT[cell.model]:
                 values[OWNER_INPUT[cell.model] or ""] = str(world.customers[cell.target])
             else:  # a transaction: on the target's order
                 values["orderId"] = str(world.first("Order", cell.target).id)
         return {"input": values}
-    current = await stored(world, cell.model, row.id)
     token = serialize_datetime(
         current - timedelta(seconds=1) if cell.variant == "stale" else current
     )
     if cell.action == "delete":
         return {"id": str(row.id), "lastchange": token}
     values = {"id": str(row.id), "lastchange": token}
-    if cell.variant.startswith("sets "):
-        field = cell.variant.removeprefix("sets ")
-        values[field] = PRIVILEGED[field]
+    if privileged:
+        values[privileged] = PRIVILEGED[privileged]
     elif cell.variant == "reassigned":
         values[OWNER_INPUT[cell.model] or ""] = str(world.other(row.owner))
     else:
