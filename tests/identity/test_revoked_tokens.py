@@ -19,8 +19,8 @@ from tests.identity.reads import observed as read_observed
 from tests.identity.reads import read_cells
 from tests.identity.rules import ROOT_FIELDS, grant
 from tests.identity.world import World
+from tests.identity.writes import States, target_of, variables, write_cells
 from tests.identity.writes import observed as write_observed
-from tests.identity.writes import state_of, target_of, variables, write_cells
 
 
 async def deleted(world: World, user_id: int) -> None:
@@ -80,15 +80,16 @@ async def test_a_revoked_token_writes_nothing(
     cells = write_cells(schema)
     targets = [await target_of(cell, world) for cell in cells]
     await revoke(world, viewer.user_id)
+    states = await States(world).read_all()
     failures: list[str] = []
 
     for cell, row in zip(cells, targets, strict=True):
-        before = await state_of(cell, world, row)
+        before = states.before(cell, row)
         sent = variables(cell, world, row, before)
         request = {"query": cell.query, "variables": sent}
         response = await http.post("/graphql", json=request, headers=viewer.headers)
         got = write_observed(cell, response.json())
-        after = await state_of(cell, world, row)
+        after = await states.after(cell, row)
         if after != before:
             failures.append(f"{case} / {cell}: written ({before} -> {after}): {got}")
         if grant(viewer.role, cell.model, cell.action) == "none":

@@ -10,12 +10,11 @@ import httpx
 import pytest
 from graphql import GraphQLSchema
 
-from tests.identity.test_read_matrix import VIEWERS, hidden_from
-from tests.identity.world import World, leaks
+from tests.identity.world import VIEWERS, World, leaks
 from tests.identity.writes import (
+    States,
     expected,
     observed,
-    state_of,
     target_of,
     variables,
     write_cells,
@@ -30,11 +29,12 @@ async def test_each_role_writes_exactly_what_its_rules_grant(
     cells = write_cells(schema)
     assert len(cells) == 48  # see test_schema_coverage for what they cover
     targets = [await target_of(cell, world) for cell in cells]  # before the secrets are read
-    secrets = await hidden_from(name, world)
+    secrets = await world.hidden_from(name)
+    states = await States(world).read_all()
     failures: list[str] = []
 
     for cell, row in zip(cells, targets, strict=True):
-        before = await state_of(cell, world, row)
+        before = states.before(cell, row)
         sent = variables(cell, world, row, before)
         request = {"query": cell.query, "variables": sent}
         response = await http.post("/graphql", json=request, headers=viewer.headers)
@@ -43,7 +43,7 @@ async def test_each_role_writes_exactly_what_its_rules_grant(
         if response.status_code != 200 or got != want:
             failures.append(f"{viewer} / {cell}: expected {want}, got {got}")
         written = want["outcome"] in (cell.model, "Deleted")
-        after = await state_of(cell, world, row)
+        after = await states.after(cell, row)
         if row is None and after != before + written:
             failures.append(f"{viewer} / {cell}: {after - before} rows made")
         if row is not None and (after != before) != written:

@@ -28,6 +28,7 @@ from tests.factories import make_address, make_order, make_transaction, make_use
 CUSTOMERS = {"A": "ayla", "B": "boris"}
 BASE = {"A": 11000, "B": 22000}
 OFFSET = {"User": 0, "Address": 100, "Order": 200, "Transaction": 300}
+VIEWERS = ["anonymous", "customer A", "customer B", "service", "operator"]
 SERVICE_ID = 33001
 # Not the suite's operator (id 0): the API refuses 0 as an id, so that one cannot
 # leave out the owner of a row it creates (the owner would be itself).
@@ -130,6 +131,15 @@ class World:
                 mine_or_not = mine if owner == self.customers[tag] else others
                 mine_or_not.update(spellings(row.values()))
         return frozenset(value for value in mine - others if len(value) >= 4)
+
+    async def hidden_from(self, viewer: str) -> frozenset[str]:
+        """The values `viewer` must never receive: a customer, the other's; an
+        anonymous client, both customers'."""
+        if viewer == "anonymous":
+            return await self.secrets("A") | await self.secrets("B")
+        if viewer.startswith("customer"):
+            return await self.secrets("B" if viewer.endswith("A") else "A")
+        return frozenset()
 
 
 def address_values(name: str, id: int) -> dict[str, Any]:

@@ -93,26 +93,37 @@ async def target_of(cell: WriteCell, world: World) -> Row | None:
     return await world.add(cell.model, cell.target)
 
 
-async def stored(world: World, model: str, id: int) -> Any:
-    """The row's current `lastchange` (None: there is no such row)."""
-    table = TABLES[model].__table__
-    async with world.system.session_maker() as session:
-        found = select(table.c.lastchange).where(table.c.id == id)
-        return (await session.execute(found)).scalar_one_or_none()
+class States:
+    """What each cell may change: its row's `lastchange` (None: gone), or for a create
+    the number of rows of its model. Read for every row at once before the first cell,
+    then after each cell (which is the next cell's before)."""
 
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.known: dict[tuple[str, int | None], Any] = {}
 
-async def count(world: World, model: str) -> int:
-    table = TABLES[model].__table__
-    async with world.system.session_maker() as session:
-        return int((await session.execute(select(func.count()).select_from(table))).scalar_one())
+    async def read_all(self) -> States:
+        for model, mapped in TABLES.items():
+            async with self.world.system.session_maker() as session:
+                found = select(mapped.id, mapped.lastchange)
+                rows = (await session.execute(found)).all()
+            self.known.update({(model, id): lastchange for id, lastchange in rows})
+            self.known[model, None] = len(rows)
+        return self
 
+    def before(self, cell: WriteCell, row: Row | None) -> Any:
+        return self.known[cell.model, None if row is None else row.id]
 
-async def state_of(cell: WriteCell, world: World, row: Row | None) -> Any:
-    """What the cell may change: its row's `lastchange` (None: gone), or for a create
-    the number of rows of its model."""
-    if row is None:
-        return await count(world, cell.model)
-    return await stored(world, cell.model, row.id)
+    async def after(self, cell: WriteCell, row: Row | None) -> Any:
+        mapped = TABLES[cell.model]
+        async with self.world.system.session_maker() as session:
+            if row is None:
+                found: Any = select(func.count()).select_from(mapped)
+            else:
+                found = select(mapped.lastchange).where(mapped.id == row.id)
+            value = (await session.execute(found)).scalar_one_or_none()
+        self.known[cell.model, None if row is None else row.id] = value
+        return value
 
 
 def variables(cell: WriteCell, world: World, row: Row | None, current: Any) -> dict[str, Any]:
