@@ -10,7 +10,8 @@ import httpx
 import pytest
 from graphql import GraphQLSchema
 
-from tests.identity.world import VIEWERS, World, leaks
+from tests.identity.leaks import hidden_from, leaks
+from tests.identity.world import VIEWERS, World
 from tests.identity.writes import (
     States,
     expected,
@@ -29,7 +30,7 @@ async def test_each_role_writes_exactly_what_its_rules_grant(
     cells = write_cells(schema)
     assert len(cells) == 48  # see test_schema_coverage for what they cover
     targets = [await target_of(cell, world) for cell in cells]  # before the secrets are read
-    secrets = await world.hidden_from(name)
+    secrets = await hidden_from(world, name)
     states = await States(world).read_all()
     failures: list[str] = []
 

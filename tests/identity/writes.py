@@ -127,7 +127,7 @@ class States:
 
 
 def variables(cell: WriteCell, world: World, row: Row | None, current: Any) -> dict[str, Any]:
-    """The cell's arguments; `current`: the target's `lastchange` (from `state_of`)."""
+    """The cell's arguments; `current`: the target's `lastchange` (from `States`)."""
     privileged = cell.variant.removeprefix("sets ") if cell.variant.startswith("sets ") else None
     if row is None:  # create
         values = creating(cell.model)
