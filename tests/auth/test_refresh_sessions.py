@@ -142,7 +142,7 @@ async def test_changing_the_password_needs_the_current_one_and_a_valid_new_one(
     wrong = await anonymous.change_password(access, "not the password at all", NEW_PASSWORD)
     short = await anonymous.change_password(access, PASSWORD, "too short")
 
-    refused(wrong, "wrong email or password")
+    refused(wrong, "the current password is wrong")
     assert (short["__typename"], short["field"]) == ("ValidationError", "newPassword")
     assert (await anonymous.refresh(session["refreshToken"]))["__typename"] == "Session"
 
