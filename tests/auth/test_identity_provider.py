@@ -189,3 +189,18 @@ async def test_without_a_configured_provider_its_tokens_are_refused(
     anonymous: AuthClient, ada: int, rsa_key: Key
 ) -> None:
     await assert_refused(anonymous, rsa_key.sign(claims("ada@example.com")))
+
+
+def test_the_provider_and_its_key_cooldown_are_read_from_the_environment() -> None:
+    env = {
+        "MWALLET_OIDC_ISSUER": ISSUER,
+        "MWALLET_OIDC_AUDIENCE": AUDIENCE,
+        "MWALLET_OIDC_JWKS_URL": "https://id.example.com/.well-known/jwks.json",
+        "MWALLET_OIDC_JWKS_COOLDOWN_SECONDS": "5",
+    }
+
+    auth = Settings.from_env(env).auth
+
+    assert auth.oidc
+    assert auth.oidc_jwks_cooldown_seconds == 5.0
+    assert Settings.from_env({}).auth.oidc_jwks_cooldown_seconds == 30.0
