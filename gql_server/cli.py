@@ -1,4 +1,4 @@
-"""`mwallet-gql`: serve, migrate, seed and export-schema."""
+"""`mwallet-gql`: serve, migrate, seed, export-schema, and accounts and tokens."""
 
 from __future__ import annotations
 
@@ -106,6 +106,46 @@ def register_operations(args: argparse.Namespace, settings: Settings) -> None:
     sys.stdout.writelines(f"{sha256}  {path}\n" for sha256, path in zip(hashes, paths, strict=True))
 
 
+def create_user(args: argparse.Namespace, settings: Settings) -> None:
+    """The password is read from the first line of stdin: never from an argument, which
+    other users of the machine can see in the process list and shells keep in history."""
+    from gql_server.auth.provisioning import create_account
+    from gql_server.domain.errors import InvalidInput
+    from models import Role
+
+    role = Role[args.role.upper()]
+    password = sys.stdin.readline().rstrip("\r\n")
+    name = args.name or args.email.split("@", 1)[0]
+    surname = args.surname or role.value.capitalize()
+    try:
+        user = asyncio.run(
+            create_account(settings.database_url, args.email, role, name, surname, password)
+        )
+    except InvalidInput as refused:
+        raise SystemExit(f"mwallet-gql: {refused.field} {refused.message}") from None
+    sys.stdout.write(f"created user {user.id} <{user.email}> ({role.value})\n")
+
+
+def issue_token(args: argparse.Namespace, settings: Settings) -> None:
+    from gql_server.auth.provisioning import access_token
+    from gql_server.auth.secret import signing_secret
+    from gql_server.auth.tokens import AccessTokens
+
+    tokens = AccessTokens(settings.auth, signing_secret(settings))
+    try:
+        issued = asyncio.run(access_token(settings.database_url, tokens, args.email, args.ttl))
+    except LookupError as missing:
+        raise SystemExit(f"mwallet-gql: {missing}") from None
+    sys.stdout.write(issued.token + "\n")
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mwallet-gql", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -131,6 +171,22 @@ def parser() -> argparse.ArgumentParser:
     )
     register_cmd.add_argument("files", nargs="+", help=".graphql files, registered as written")
     register_cmd.set_defaults(run=register_operations)
+    user_cmd = commands.add_parser(
+        "create-user", help="create a user with a password read from stdin (12-256 characters)"
+    )
+    user_cmd.add_argument("--email", required=True)
+    user_cmd.add_argument("--role", required=True, choices=["customer", "operator", "service"])
+    user_cmd.add_argument("--name", help="default: the email's local part")
+    user_cmd.add_argument("--surname", help="default: the role")
+    user_cmd.set_defaults(run=create_user)
+    token_cmd = commands.add_parser(
+        "issue-token", help="print an access token for a user (with the role of their row)"
+    )
+    token_cmd.add_argument("--email", required=True)
+    token_cmd.add_argument(
+        "--ttl", type=positive, help="lifetime in seconds (default: MWALLET_ACCESS_TOKEN_SECONDS)"
+    )
+    token_cmd.set_defaults(run=issue_token)
     return root
 
 

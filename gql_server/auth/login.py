@@ -33,10 +33,15 @@ async def log_in(identity: Identity, email: str, password: str) -> SignedIn:
 
 
 async def checked_password(
-    identity: Identity, email: str, password: str, find_user: FindUser
+    identity: Identity,
+    email: str,
+    password: str,
+    find_user: FindUser,
+    wrong: str = WRONG_CREDENTIALS,
 ) -> AnyRow:
     """The user `find_user` reads, when `password` is theirs and `email` is not locked
-    out; otherwise `AuthRefused`. The attempt is recorded (and committed) first."""
+    out; otherwise `AuthRefused` (`wrong` for a wrong password). The attempt is recorded
+    (and committed) first."""
     settings = identity.settings
     attempt = await identity.transaction(
         lambda session: throttle.record_attempt(session, email, utcnow(), settings)
@@ -54,6 +59,6 @@ async def checked_password(
         raise AuthRefused(f"too many attempts; retry after {wait} s")
     # No user: checked against the dummy hash, as long as a wrong password takes.
     if not await password_matches(None if user is None else user.password_hash, password):
-        raise AuthRefused(WRONG_CREDENTIALS)
+        raise AuthRefused(wrong)
     assert user is not None  # a hash matched
     return user

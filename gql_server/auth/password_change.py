@@ -42,7 +42,11 @@ async def change_password(
     if account is None:
         raise AuthRefused(SIGN_IN_FIRST)
     user = await checked_password(
-        identity, account.email, current, lambda session: user_by_id(session, viewer.user_id)
+        identity,
+        account.email,
+        current,
+        lambda session: user_by_id(session, viewer.user_id),
+        wrong="the current password is wrong",
     )
     new_hash = await hash_password(new)
 

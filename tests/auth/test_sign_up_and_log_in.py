@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models import User
@@ -120,6 +120,6 @@ async def test_a_user_without_a_password_cannot_log_in_with_any(
     # given: an account that signs in elsewhere (no password hash), as createUser makes
     await anonymous.sign_up("ada@example.com")
     async with engine.begin() as connection:
-        await connection.execute(User.__table__.update().values(password_hash=None))
+        await connection.execute(update(User).values(password_hash=None))
 
     refused(await anonymous.log_in("ada@example.com"), "wrong email or password")
