@@ -19,8 +19,8 @@ from loaders.fkey_loader import FkeyLoader
 from loaders.id_loader import AnyRow, IdLoader, SessionMaker
 from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.reads import PooledReads, Reads
-from loaders.scoping import Scope
-from models import Access, Base, Viewer
+from loaders.scoping import VIEWER_ID, Scope, own_row
+from models import Access, Base, User, Viewer
 from models.access import Action
 
 M = TypeVar("M", bound=Base)
@@ -99,6 +99,28 @@ class Loaders:
             return self.children(key)
         return self.by_id(key)
 
+    async def viewer_row(self) -> AnyRow | None:
+        """The viewer's own `users` row, read whatever the role may read of other users
+        (a service sees itself), by `users.id = :viewer_id`: none once it is deleted."""
+        viewer = self.viewer
+        if viewer is None or not viewer.signed_in:
+            return None
+        loader = self.by_id(User)
+        rows = await self.reads.fetch(own_row(loader.columns), {VIEWER_ID: viewer.user_id})
+        row = rows[0] if rows else None
+        if row is not None and self.may(User):
+            loader.prime(viewer.user_id, row)  # later reads of it in this request are free
+        return row
+
+    @cached_property
+    def unscoped(self) -> Loaders:
+        """Loaders of this request that see every row, for checks that must not depend on
+        who asks, and whose answer reveals no row (a unique value is taken or free). They
+        share this request's reads and have caches of their own."""
+        if self.viewer is None:
+            return self  # the server's own loaders see every row already
+        return Loaders(self.session_maker, self.reads, observers=self.observers)
+
     def narrowed(self, projection: Projection) -> Loaders:
         """Loaders of this request that read only the columns of `projection`
         (from `projection_of`).
@@ -118,10 +140,12 @@ class Loaders:
         return self.scope.access(model, action) is not Access.NONE
 
     def built(self) -> list[LevelLoader[Any, Any]]:
-        """The loaders this request has used so far, narrowed ones included."""
+        """The loaders this request has used so far, narrowed and unscoped ones included."""
         built: list[LevelLoader[Any, Any]] = [*self._by_id.values(), *self._children.values()]
         for narrowed in self._narrowed.values():
             built.extend(narrowed.built())
+        if "unscoped" in vars(self) and self.unscoped is not self:
+            built.extend(self.unscoped.built())
         return built
 
     def check_writable(self) -> None:
@@ -139,6 +163,8 @@ class Loaders:
                 loader.clear_all()
         for narrowed in self._narrowed.values():  # a batch's queries share the request's
             narrowed.clear_all()
+        if "unscoped" in vars(self) and self.unscoped is not self:
+            self.unscoped.clear_all()
 
     def clear_all(self) -> None:
         """Forget everything cached in this request (after a write lost a race)."""

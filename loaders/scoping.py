@@ -21,6 +21,7 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Integer,
+    Select,
     Table,
     bindparam,
     exists,
@@ -142,3 +143,10 @@ def owned(table: Table) -> ColumnElement[bool]:
     (local,) = prop.local_columns
     parent: Table = prop.mapper.local_table  # type: ignore[assignment]
     return local.in_(select(parent.c.id).where(owned(parent)))
+
+
+@cache  # bounded: projections of the users table
+def own_row(columns: tuple[str, ...]) -> Select[Any]:
+    """The viewer's own `users` row (`Loaders.viewer_row`)."""
+    users: Table = User.__table__  # type: ignore[assignment]
+    return select(*(users.c[name] for name in columns)).where(users.c.id == viewer_id())

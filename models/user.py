@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 class User(Base):
     __tablename__ = "users"
+    # SQLite would give a deleted user's id to the next user, and with it whatever the
+    # deleted user's tokens may read; AUTOINCREMENT never reuses one (PostgreSQL never does).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     name: Mapped[str] = mapped_column(String(100))
     surname: Mapped[str] = mapped_column(String(100))

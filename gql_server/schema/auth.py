@@ -111,11 +111,9 @@ async def change_password(info: Info, current_password: str, new_password: str) 
 
 
 async def viewer(*, info: Info) -> Any:
-    signed_in = info.context.loaders.viewer
-    if signed_in is None or not signed_in.signed_in:
-        return None
-    # Read as the viewer reads any row: a deleted user's token finds nothing.
-    return await info.context.loaders.by_id(User).load(signed_in.user_id)
+    # By id, as the viewer's own row (a service, which reads no other user, sees itself);
+    # a deleted user's token finds nothing.
+    return await info.context.loaders.viewer_row()
 
 
 def mutation(function: Callable[..., Any], description: str) -> StrawberryField:
