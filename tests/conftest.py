@@ -9,6 +9,7 @@ CI=true that is a failure: CI must never go green without it.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
@@ -19,11 +20,14 @@ import httpx
 import pytest
 from alembic import command
 from graphql import FragmentDefinitionNode, parse, print_ast, separate_operations
-from sqlalchemy import event, text
+from sqlalchemy import delete, event, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from gql_server.auth.tokens import AccessTokens
+from gql_server.auth_settings import AuthSettings
+from gql_server.database import create_engine, create_session_maker
 from gql_server.domain.store import insert_row
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
@@ -137,23 +141,62 @@ def in_use(app: Starlette) -> int:
 # ids tests create are 1, 2, ... on both backends.
 OPERATOR_ID = 0
 OPERATOR_EMAIL = "operator@suite.example"
+OPERATOR_ROW = {
+    "id": OPERATOR_ID,
+    "name": "Suite",
+    "surname": "Operator",
+    "email": OPERATOR_EMAIL,
+    "role": Role.OPERATOR,
+}
+# Signs the tokens of the apps and server processes the suite starts with a key of its
+# own (production requires one): `MWALLET_JWT_SECRET` in a server's environment.
+SUITE_JWT_SECRET = secrets.token_urlsafe(48)
 
 
 async def make_operator(app: Starlette) -> str:
     """The suite's operator row, and a bearer token for it."""
-    system = create_loaders(app.state.session_maker)
-    await insert_row(
-        system,
-        User,
-        {
-            "id": OPERATOR_ID,
-            "name": "Suite",
-            "surname": "Operator",
-            "email": OPERATOR_EMAIL,
-            "role": Role.OPERATOR,
-        },
-    )
+    await insert_row(create_loaders(app.state.session_maker), User, OPERATOR_ROW)
+    return operator_token_of(app)
+
+
+def operator_token_of(app: Starlette) -> str:
+    """A bearer token for the suite's operator, signed with `app`'s key."""
     return str(app.state.tokens.issue(OPERATOR_ID, Role.OPERATOR).token)
+
+
+def operator_token_for_servers() -> str:
+    """The operator's bearer token for a server given `SUITE_JWT_SECRET`."""
+    tokens = AccessTokens(AuthSettings(), SUITE_JWT_SECRET)
+    return str(tokens.issue(OPERATOR_ID, Role.OPERATOR).token)
+
+
+async def add_operator(database_url: str) -> bool:
+    """The operator's row in the database at `database_url` (for apps and servers the
+    suite starts besides its own), unless it is there: whether it was added."""
+    engine = create_engine(database_url)
+    try:
+        system = create_loaders(create_session_maker(engine))
+        if await system.by_id(User).load(OPERATOR_ID) is not None:
+            return False
+        await insert_row(system, User, OPERATOR_ROW)
+        return True
+    finally:
+        await engine.dispose()
+
+
+async def remove_operator(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(delete(User).where(User.id == OPERATOR_ID))
+    finally:
+        await engine.dispose()
+
+
+def made(users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The users a test made, of `users` as a query listed them (with their `id`): every
+    one but the suite's operator."""
+    return [user for user in users if user["id"] != str(OPERATOR_ID)]
 
 
 @pytest.fixture
