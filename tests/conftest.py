@@ -164,9 +164,9 @@ def operator_token_of(app: Starlette) -> str:
     return str(app.state.tokens.issue(OPERATOR_ID, Role.OPERATOR).token)
 
 
-def operator_token_for_servers() -> str:
-    """The operator's bearer token for a server given `SUITE_JWT_SECRET`."""
-    tokens = AccessTokens(AuthSettings(), SUITE_JWT_SECRET)
+def operator_token_for_servers(secret: str = SUITE_JWT_SECRET) -> str:
+    """The operator's bearer token for a server that signs with `secret`."""
+    tokens = AccessTokens(AuthSettings(), secret)
     return str(tokens.issue(OPERATOR_ID, Role.OPERATOR).token)
 
 
