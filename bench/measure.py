@@ -73,35 +73,44 @@ def server(
             process.wait()
 
 
-def wrk(port: int, lines_file: Path, seconds: float, offset: int) -> dict[str, Any]:
+def wrk(port: int, lines_file: Path, seconds: float, offset: int, token: str) -> dict[str, Any]:
+    """Every request carries `token` (the raw limit ignores it)."""
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
     command += ["-s", str(LUA), f"http://{HOST}:{port}", "--"]
-    command += [str(lines_file), str(offset), str(WRK_THREADS)]
+    command += [str(lines_file), str(offset), str(WRK_THREADS), token]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
     summary: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
     return summary
 
 
-def first_response(port: int, line: str) -> Any:
+def first_response(port: int, line: str, token: str) -> Any:
     method, path, *rest = line.split("\t", 2)
     url = f"http://{HOST}:{port}{path}"
-    response = httpx.request(method, url, json=body_of(line) if rest else None, timeout=30)
+    body = body_of(line) if rest else None
+    headers = {"Authorization": f"Bearer {token}"}
+    response = httpx.request(method, url, json=body, headers=headers, timeout=30)
     body = response.json()
     assert response.status_code == 200 and "errors" not in body, response.text
     return body["data"]
 
 
 def measure(
-    target: str, pid: int, port: int, workload: Workload, lines: list[str], durations: Durations
+    target: str,
+    pid: int,
+    port: int,
+    workload: Workload,
+    lines: list[str],
+    durations: Durations,
+    token: str,
 ) -> Measured:
     with tempfile.NamedTemporaryFile("w", suffix=".requests", delete=False) as file:
         file.write("\n".join(lines) + "\n")
     path = Path(file.name)
     try:
-        warm = wrk(port, path, durations.warm_up, 0)
+        warm = wrk(port, path, durations.warm_up, 0, token)
         cpu_before = cpu_seconds(pid)
         with PeakRss(pid) as rss:
-            run = wrk(port, path, durations.measure, warm["requests"])
+            run = wrk(port, path, durations.measure, warm["requests"], token)
         cpu = cpu_seconds(pid) - cpu_before
         wait_until_idle(pid)  # the next workload starts on an idle server
     finally:

@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench import workloads
+from bench import identity, workloads
 from bench.graphql_floor import floor_ms
+from bench.identity import ensure_operator, operator_token
 from bench.measure import (
     Durations,
     Measured,
@@ -62,6 +63,7 @@ def main() -> None:
 
     rows, seconds = seed(url)
     log.info("seeded %d rows in %.1f s", rows, seconds)
+    token = operator_token(asyncio.run(ensure_operator(url)))
     tokens = load_tokens(url)
     load = [
         workloads.point(),
@@ -77,6 +79,7 @@ def main() -> None:
             "W4 write": probe_writes[1],
             "W4 stale": probe_writes[0],
         },
+        token,
     )
     log.info("statements per request: %s", statements)
     floor = floor_ms(
@@ -89,7 +92,7 @@ def main() -> None:
     )
     log.info("GraphQL floor (median CPU ms): %s", floor)
 
-    env = {"DATABASE_URL": url, "MWALLET_LOG_LEVEL": "warning"}
+    env = {"DATABASE_URL": url, "MWALLET_LOG_LEVEL": "warning", **identity.ENV}
     results: list[Measured] = []
     expected: dict[str, Any] = {}
     targets = set(args.targets.split(","))
@@ -124,7 +127,7 @@ def main() -> None:
         for workload in load:
             if baseline_pid is not None and not workload.name.startswith("W4"):
                 # before and after must answer alike, as ours and the raw limit must
-                expected[workload.name] = first_response(baseline_port, workload.graphql[0])
+                expected[workload.name] = first_response(baseline_port, workload.graphql[0], token)
                 results.append(
                     measure(
                         "baseline",
@@ -133,29 +136,36 @@ def main() -> None:
                         workload,
                         workload.graphql,
                         durations,
+                        token,
                     )
                 )
                 log.info("%s", results[-1])
             if raw_pid is not None and workload.raw:
-                raw_answer = first_response(raw_port, workload.raw[0])
+                raw_answer = first_response(raw_port, workload.raw[0], token)
                 assert expected.setdefault(workload.name, raw_answer) == raw_answer, (
                     f"{workload.name}: the raw limit and the baseline differ"
                 )
                 results.append(
-                    measure("raw limit", raw_pid, raw_port, workload, workload.raw, durations)
+                    measure(
+                        "raw limit", raw_pid, raw_port, workload, workload.raw, durations, token
+                    )
                 )
                 log.info("%s", results[-1])
             if ours_pid is not None:
-                answer = first_response(ours_port, workload.graphql[0])
+                answer = first_response(ours_port, workload.graphql[0], token)
                 assert expected.get(workload.name, answer) == answer, f"{workload.name} differs"
                 results.append(
-                    measure("ours", ours_pid, ours_port, workload, workload.graphql, durations)
+                    measure(
+                        "ours", ours_pid, ours_port, workload, workload.graphql, durations, token
+                    )
                 )
                 log.info("%s", results[-1])
             if traced_pid is not None and not workload.name.startswith("W4"):
                 lines = workload.graphql
                 results.append(
-                    measure("ours, traced", traced_pid, traced_port, workload, lines, durations)
+                    measure(
+                        "ours, traced", traced_pid, traced_port, workload, lines, durations, token
+                    )
                 )
                 log.info("%s", results[-1])
     if "planner-off" in targets:
@@ -165,7 +175,7 @@ def main() -> None:
             for workload in (w for w in load if not w.name.startswith("W4")):
                 lines = workload.graphql
                 results.append(
-                    measure("ours, planner off", pid, off_port, workload, lines, durations)
+                    measure("ours, planner off", pid, off_port, workload, lines, durations, token)
                 )
                 log.info("%s", results[-1])
     if "scale-out" in targets:
@@ -173,7 +183,7 @@ def main() -> None:
             for workload in (load[0], load[2]):
                 lines = workload.graphql
                 results.append(
-                    measure("ours, 2 workers", pid, scaled_port, workload, lines, durations)
+                    measure("ours, 2 workers", pid, scaled_port, workload, lines, durations, token)
                 )
                 log.info("%s", results[-1])
 

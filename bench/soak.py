@@ -1,7 +1,8 @@
 """A mixed soak: reads, writes and write conflicts against a real server for a while.
 
 Starts `mwallet-gql serve` on a free loopback port against DATABASE_URL
-(migrated first), drives it with concurrent clients, and reports status codes,
+(migrated first, then given the benchmark's operator, whom the clients sign in
+as), drives it with concurrent clients, and reports status codes,
 typed results, latency percentiles and the server's RSS over time. Exits 1 on
 any 5xx. Not part of `make test`:
 
@@ -27,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from bench.identity import ENV, authorization, ensure_operator
+from gql_server.settings import Settings
 from tests.conftest import operation
 
 CLI = Path(sys.executable).parent / "mwallet-gql"
@@ -111,7 +114,7 @@ async def sample_rss(pid: int, until: float, samples: list[int]) -> None:
 
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MWALLET_LOG_LEVEL": "warning"}
+    env = {**os.environ, "MWALLET_LOG_LEVEL": "warning", **ENV}
     subprocess.run([str(CLI), "migrate"], check=True, env=env)
     return subprocess.Popen([str(CLI), "serve", "--port", str(port)], env=env)
 
@@ -122,7 +125,10 @@ async def soak(
     tally = Tally()
     samples: list[int] = []
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        signed_in = authorization(await ensure_operator(Settings.from_env().database_url))
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", timeout=30, headers=signed_in
+        ) as http:
             for _ in range(200):
                 try:
                     if (await http.get("/health")).status_code == 200:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 
+from bench.identity import AUTH
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
 
@@ -22,11 +23,12 @@ def body_of(line: str) -> dict[str, Any]:
     return result
 
 
-def count_statements(database_url: str, lines: dict[str, str]) -> dict[str, int]:
-    """Statements one request of each named request line sends; checks it has no errors."""
+def count_statements(database_url: str, lines: dict[str, str], token: str) -> dict[str, int]:
+    """Statements one request of each named request line sends, signed in with `token`;
+    checks it has no errors."""
 
     async def count() -> dict[str, int]:
-        app = create_app(Settings(database_url=database_url))
+        app = create_app(Settings(database_url=database_url, auth=AUTH))
         counts: dict[str, int] = {}
         async with app.router.lifespan_context(app):
             seen: list[str] = []
@@ -36,7 +38,10 @@ def count_statements(database_url: str, lines: dict[str, str]) -> dict[str, int]
 
             event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            headers = {"Authorization": f"Bearer {token}"}
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://bench", headers=headers
+            ) as http:
                 for name, line in lines.items():
                     seen.clear()
                     response = await http.post("/graphql", json=body_of(line))

@@ -1,5 +1,5 @@
 -- Replays prepared requests, one per line: METHOD<TAB>PATH<TAB>BODY.
--- Arguments (after --): requests file, first index, thread count.
+-- Arguments (after --): requests file, first index, thread count, bearer token.
 -- Threads take interleaved indexes, so every request of a run is distinct
 -- until the file is exhausted. done() prints one JSON line for bench/run.
 
@@ -17,7 +17,7 @@ local step = 1
 function init(args)
   for line in io.lines(args[1]) do
     local method, path, body = line:match("^(%u+)\t([^\t]*)\t?(.*)$")
-    local headers = {}
+    local headers = {Authorization = "Bearer " .. args[4]}
     if body == "" then
       body = nil
     else
