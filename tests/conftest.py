@@ -185,6 +185,7 @@ async def add_operator(database_url: str) -> bool:
 
 
 async def remove_operator(database_url: str) -> None:
+    """The operator's row gone again, for a test that does not empty the tables itself."""
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
