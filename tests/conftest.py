@@ -194,6 +194,11 @@ async def remove_operator(database_url: str) -> None:
         await engine.dispose()
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The header that signs a request in with `token`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 def made(users: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The users a test made, of `users` as a query listed them (with their `id`): every
     one but the suite's operator."""
@@ -219,7 +224,7 @@ async def client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client signed in as the suite's operator (who may read and write everything)."""
     transport = httpx.ASGITransport(app=app)
-    headers = {"Authorization": f"Bearer {operator_token}"}
+    headers = bearer(operator_token)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://testserver", headers=headers
     ) as http:

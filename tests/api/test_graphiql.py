@@ -13,7 +13,7 @@ import pytest
 from gql_server.http import graphiql
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
-from tests.conftest import OPERATOR_ID, operator_token_of
+from tests.conftest import OPERATOR_ID, bearer, operator_token_of
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -26,7 +26,7 @@ async def client_without_graphiql(
     application = create_app(Settings(database_url=database_url, graphiql=False))
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
-        headers = {"Authorization": f"Bearer {operator_token_of(application)}"}
+        headers = bearer(operator_token_of(application))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://testserver", headers=headers
         ) as http:

@@ -17,7 +17,7 @@ import pytest
 from gql_server.cli import main
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
-from tests.conftest import OPERATOR_EMAIL, GraphQLClient, made, operation, operator_token_of
+from tests.conftest import OPERATOR_EMAIL, GraphQLClient, bearer, made, operation, operator_token_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ async def server(database_url: str, **settings: Any) -> AsyncIterator[httpx.Asyn
     application = create_app(Settings(database_url=database_url, **settings))
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
-        headers = {"Authorization": f"Bearer {operator_token_of(application)}"}
+        headers = bearer(operator_token_of(application))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://testserver", headers=headers
         ) as http:

@@ -23,6 +23,7 @@ import pytest
 from tests.conftest import (
     SUITE_JWT_SECRET,
     add_operator,
+    bearer,
     migrated_url,
     operation,
     operator_token_for_servers,
@@ -93,7 +94,7 @@ class LiveServer:
         created = httpx.post(
             f"{self.url}/graphql",
             json={"query": operation("CreateUser"), "variables": variables},
-            headers={"Authorization": f"Bearer {self.token}"},
+            headers=bearer(self.token),
         ).json()
         assert created["data"]["result"]["__typename"] == "User"
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.clients.conftest import LiveServer
-from tests.conftest import operation
+from tests.conftest import bearer, operation
 
 QUERY = "{ users(limit: 5) { email } }"
 PAGE_LOAD_SECONDS = 30
@@ -129,7 +129,7 @@ def sign_in(browser: Any, live_server: LiveServer) -> None:
     headers = WebDriverWait(browser, PAGE_LOAD_SECONDS).until(
         shown.visibility_of_element_located((By.CSS_SELECTOR, OPEN_TOOL))
     )
-    signed_in = json.dumps({"Authorization": f"Bearer {live_server.token}"})
+    signed_in = json.dumps(bearer(live_server.token))
     browser.execute_script("arguments[0].CodeMirror.setValue(arguments[1])", headers, signed_in)
 
 

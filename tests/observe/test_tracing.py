@@ -20,7 +20,7 @@ from gql_server.observe.setup import Observability, observability
 from gql_server.observe.tracing import tracer_provider
 from gql_server.settings import ObservabilitySettings, Settings
 from loaders import create_loaders
-from tests.conftest import make_operator, operation, truncate
+from tests.conftest import bearer, make_operator, operation, truncate
 from tests.factories import make_user, make_wallet
 
 # the suite's operator (who has no orders) and the 2 users of `seed_wallet`
@@ -58,7 +58,7 @@ async def traced(database_url: str) -> AsyncIterator[Traced]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         try:
-            headers = {"Authorization": f"Bearer {await make_operator(app)}"}
+            headers = bearer(await make_operator(app))
             exporter.clear()  # the operator's row: no request's
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://testserver", headers=headers

@@ -31,7 +31,13 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from gql_server.auth.secret import SECRET_FILE
-from tests.conftest import OPERATOR_ID, add_operator, operator_token_for_servers, require_postgres
+from tests.conftest import (
+    OPERATOR_ID,
+    add_operator,
+    bearer,
+    operator_token_for_servers,
+    require_postgres,
+)
 from tests.process.image import (
     ROOT,
     Healthcheck,
@@ -213,7 +219,7 @@ def test_the_image_command_migrates_serves_and_passes_its_healthcheck(
         migrated = httpx.post(
             f"{base}/graphql",
             json={"query": "{ users { id } }"},
-            headers={"Authorization": f"Bearer {token}"},
+            headers=bearer(token),
         ).json()
         assert migrated == {"data": {"users": [{"id": str(OPERATOR_ID)}]}}, migrated
 

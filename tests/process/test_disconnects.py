@@ -17,7 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
-from tests.conftest import add_operator, in_use, made, operation, operator_token_of, truncate
+from tests.conftest import (
+    add_operator,
+    bearer,
+    in_use,
+    made,
+    operation,
+    operator_token_of,
+    truncate,
+)
 from tests.tcp_proxy import free_port
 
 pytestmark = pytest.mark.postgres_only
@@ -90,7 +98,7 @@ async def test_clients_dropping_the_connection_mid_mutation_leave_nothing_half_d
             await writer.drain()
             await asyncio.sleep(random.random() * 0.005)
             writer.transport.abort()
-        signed_in = {"Authorization": f"Bearer {token}"}
+        signed_in = bearer(token)
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", headers=signed_in
         ) as http:
@@ -117,7 +125,7 @@ async def test_requests_cancelled_mid_mutation_return_their_connections(
     app = create_app(Settings(database_url=postgres_url))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        signed_in = {"Authorization": f"Bearer {operator_token_of(app)}"}
+        signed_in = bearer(operator_token_of(app))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://t", headers=signed_in
         ) as http:
@@ -147,7 +155,7 @@ async def test_reads_finished_or_cancelled_midway_return_their_connections(
     nested = "{ users(limit: 20) { id addresses { id } orders { id transactions { id } } } }"
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        signed_in = {"Authorization": f"Bearer {operator_token_of(app)}"}
+        signed_in = bearer(operator_token_of(app))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://t", headers=signed_in
         ) as http:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.conftest import (
     SUITE_JWT_SECRET,
     add_operator,
+    bearer,
     operation,
     operator_token_for_servers,
     truncate,
@@ -63,7 +64,7 @@ async def test_sigterm_lets_in_flight_requests_finish_and_exits_zero(postgres_ur
     await add_operator(postgres_url)
     server = await asyncio.create_subprocess_exec(str(CLI), "serve", "--port", str(port), env=env)
     admin = create_async_engine(postgres_url)
-    signed_in = {"Authorization": f"Bearer {operator_token_for_servers()}"}
+    signed_in = bearer(operator_token_for_servers())
     try:
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}", timeout=30, headers=signed_in

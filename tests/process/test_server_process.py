@@ -17,14 +17,14 @@ import pytest
 from alembic import command
 
 from migrations import alembic_config
-from tests.conftest import SUITE_JWT_SECRET, add_operator, operator_token_for_servers
+from tests.conftest import SUITE_JWT_SECRET, add_operator, bearer, operator_token_for_servers
 
 SCRIPT = Path(sys.executable).parent / "mwallet-gql"
 
 
 def signed_in() -> dict[str, str]:
     """Headers of the suite's operator, for a server `running` started."""
-    return {"Authorization": f"Bearer {operator_token_for_servers()}"}
+    return bearer(operator_token_for_servers())
 
 
 def free_port() -> int:
