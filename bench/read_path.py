@@ -93,7 +93,7 @@ async def running_app(url: str) -> AsyncIterator[tuple[Starlette, Call]]:
     token = OPERATOR.bearer(OPERATOR_ID)
 
     async def call(body: bytes) -> bytes:
-        status, answer = await post_in_process(app, body, token)
+        status, answer = await post_in_process(app, body, token=token)
         assert status == 200, status
         return answer
 

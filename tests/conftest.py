@@ -9,6 +9,7 @@ CI=true that is a failure: CI must never go green without it.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
@@ -19,11 +20,14 @@ import httpx
 import pytest
 from alembic import command
 from graphql import FragmentDefinitionNode, parse, print_ast, separate_operations
-from sqlalchemy import event, text
+from sqlalchemy import delete, event, text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from gql_server.auth.tokens import AccessTokens
+from gql_server.auth_settings import AuthSettings
+from gql_server.database import create_engine, create_session_maker
 from gql_server.domain.store import insert_row
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
@@ -122,6 +126,9 @@ async def truncate(engine: AsyncEngine) -> None:
         else:
             for table in TABLES:
                 await connection.execute(text(f"DELETE FROM {table}"))
+            # AUTOINCREMENT tables (users) remember their highest id: restart it, as
+            # PostgreSQL's RESTART IDENTITY does
+            await connection.execute(text("DELETE FROM sqlite_sequence"))
 
 
 def in_use(app: Starlette) -> int:
@@ -137,23 +144,68 @@ def in_use(app: Starlette) -> int:
 # ids tests create are 1, 2, ... on both backends.
 OPERATOR_ID = 0
 OPERATOR_EMAIL = "operator@suite.example"
+OPERATOR_ROW = {
+    "id": OPERATOR_ID,
+    "name": "Suite",
+    "surname": "Operator",
+    "email": OPERATOR_EMAIL,
+    "role": Role.OPERATOR,
+}
+# Signs the tokens of the apps and server processes the suite starts with a key of its
+# own (production requires one): `MWALLET_JWT_SECRET` in a server's environment.
+SUITE_JWT_SECRET = secrets.token_urlsafe(48)
 
 
 async def make_operator(app: Starlette) -> str:
     """The suite's operator row, and a bearer token for it."""
-    system = create_loaders(app.state.session_maker)
-    await insert_row(
-        system,
-        User,
-        {
-            "id": OPERATOR_ID,
-            "name": "Suite",
-            "surname": "Operator",
-            "email": OPERATOR_EMAIL,
-            "role": Role.OPERATOR,
-        },
-    )
+    await insert_row(create_loaders(app.state.session_maker), User, OPERATOR_ROW)
+    return operator_token_of(app)
+
+
+def operator_token_of(app: Starlette) -> str:
+    """A bearer token for the suite's operator, signed with `app`'s key."""
     return str(app.state.tokens.issue(OPERATOR_ID, Role.OPERATOR).token)
+
+
+def operator_token_for_servers(secret: str = SUITE_JWT_SECRET) -> str:
+    """The operator's bearer token for a server that signs with `secret`."""
+    tokens = AccessTokens(AuthSettings(), secret)
+    return str(tokens.issue(OPERATOR_ID, Role.OPERATOR).token)
+
+
+async def add_operator(database_url: str) -> bool:
+    """The operator's row in the database at `database_url` (for apps and servers the
+    suite starts besides its own), unless it is there: whether it was added."""
+    engine = create_engine(database_url)
+    try:
+        system = create_loaders(create_session_maker(engine))
+        if await system.by_id(User).load(OPERATOR_ID) is not None:
+            return False
+        await insert_row(system, User, OPERATOR_ROW)
+        return True
+    finally:
+        await engine.dispose()
+
+
+async def remove_operator(database_url: str) -> None:
+    """The operator's row gone again, for a test that does not empty the tables itself."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(delete(User).where(User.id == OPERATOR_ID))
+    finally:
+        await engine.dispose()
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The header that signs a request in with `token`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def made(users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The users a test made, of `users` as a query listed them (with their `id`): every
+    one but the suite's operator."""
+    return [user for user in users if user["id"] != str(OPERATOR_ID)]
 
 
 @pytest.fixture
@@ -175,7 +227,7 @@ async def client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client signed in as the suite's operator (who may read and write everything)."""
     transport = httpx.ASGITransport(app=app)
-    headers = {"Authorization": f"Bearer {operator_token}"}
+    headers = bearer(operator_token)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://testserver", headers=headers
     ) as http:

@@ -1,13 +1,15 @@
 """How a Python frontend renames an order with the generated client.
 
-Every outcome is a member of the result union; a stale write is answered by
-re-reading the order and retrying once with its current `lastchange`.
+The client is signed in: every request carries the user's access token. Every
+outcome is a member of the result union; a stale write is answered by re-reading
+the order and retrying once with its current `lastchange`.
 """
 
 from __future__ import annotations
 
 from mwallet_client import Client, UpdateOrderInput
 from mwallet_client.update_order import (
+    UpdateOrderResultForbiddenError,
     UpdateOrderResultNotFoundError,
     UpdateOrderResultOrder,
     UpdateOrderResultStaleDataError,
@@ -15,6 +17,11 @@ from mwallet_client.update_order import (
 )
 
 RETRIES_AFTER_STALE_WRITE = 1
+
+
+def signed_in(url: str, access_token: str) -> Client:
+    """The generated client acting as the user of `access_token` (from signing in)."""
+    return Client(url=url, headers={"Authorization": f"Bearer {access_token}"})
 
 
 class OrderGone(Exception):
@@ -42,4 +49,6 @@ async def rename_order(client: Client, order_id: str, memo: str, lastchange: str
                 raise OrderGone(order_id)
             case UpdateOrderResultValidationError():
                 raise ValueError(f"{result.field}: {result.message}")
+            case UpdateOrderResultForbiddenError():
+                raise PermissionError(result.message)
     raise OrderKeepsChanging(order_id)

@@ -14,7 +14,7 @@ import pytest
 from gql_server import cli
 from gql_server.settings import Settings, SettingsError
 from tests.apps import Served, serving
-from tests.conftest import migrated_url, operation
+from tests.conftest import SUITE_JWT_SECRET, migrated_url, operation
 
 LISTED = "https://app.example.com"
 UNLISTED = "https://evil.example.net"
@@ -109,7 +109,11 @@ def test_origins_are_read_as_a_comma_separated_list() -> None:
 
 def test_any_origin_is_refused_in_production_only() -> None:
     assert Settings.from_env({"MWALLET_CORS_ORIGINS": "*"}).cors_origins == ("*",)
-    production = {"MWALLET_ENV": "production", "MWALLET_CORS_ORIGINS": "*"}
+    production = {
+        "MWALLET_ENV": "production",
+        "MWALLET_CORS_ORIGINS": "*",
+        "MWALLET_JWT_SECRET": SUITE_JWT_SECRET,  # production's other requirement, met
+    }
     with pytest.raises(SettingsError, match=r"MWALLET_CORS_ORIGINS: `\*`.*production"):
         Settings.from_env(production)
 
@@ -140,6 +144,7 @@ def test_the_command_stops_with_the_reason_before_serving(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
     monkeypatch.setenv("MWALLET_ENV", "production")
     monkeypatch.setenv("MWALLET_CORS_ORIGINS", "*")
+    monkeypatch.setenv("MWALLET_JWT_SECRET", SUITE_JWT_SECRET)
 
     def served_anyway(args: argparse.Namespace, settings: Settings) -> None:
         raise AssertionError("served with `*` in production")

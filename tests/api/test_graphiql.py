@@ -13,16 +13,23 @@ import pytest
 from gql_server.http import graphiql
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
+from tests.conftest import OPERATOR_ID, bearer, operator_token_of
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 @pytest.fixture
-async def client_without_graphiql(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client_without_graphiql(
+    database_url: str, operator_token: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Signed in as the suite's operator (whose row `operator_token` made)."""
     application = create_app(Settings(database_url=database_url, graphiql=False))
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        headers = bearer(operator_token_of(application))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers=headers
+        ) as http:
             yield http
 
 
@@ -62,7 +69,7 @@ async def test_turned_off_graphiql_answers_404_while_post_keeps_working(
     assert "GraphiQL" not in page.text
     assert asset.status_code == 404
     assert query.status_code == 200
-    assert query.json() == {"data": {"users": []}}
+    assert query.json() == {"data": {"users": [{"id": str(OPERATOR_ID)}]}}  # the operator
 
 
 def test_unbuilt_assets_are_explained_in_plain_text(tmp_path: Path) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import GraphQLClient, operation
+from tests.conftest import OPERATOR_EMAIL, GraphQLClient, operation
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 CREATE_USER = {"input": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"}}
 USERS = "{ users { email } }"
+OPERATOR = {"email": OPERATOR_EMAIL}  # the suite's operator: the one user a test starts with
 BROKEN = {
     "parse error": "{ users { email }",
     "validation error": "{ users { nope } }",
@@ -24,7 +25,7 @@ async def test_get_runs_a_query(client: httpx.AsyncClient, gql: GraphQLClient) -
     response = await client.get("/graphql", params={"query": USERS})
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"users": [{"email": "ada@example.com"}]}}
+    assert response.json() == {"data": {"users": [OPERATOR, {"email": "ada@example.com"}]}}
 
 
 async def test_a_mutation_over_get_is_refused_with_405_and_not_run(
@@ -41,7 +42,7 @@ async def test_a_mutation_over_get_is_refused_with_405_and_not_run(
 
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
-    assert await gql(USERS) == {"users": []}
+    assert await gql(USERS) == {"users": [OPERATOR]}
 
 
 async def test_graphql_response_media_type_is_answered_when_accepted(
@@ -53,7 +54,7 @@ async def test_graphql_response_media_type_is_answered_when_accepted(
 
     assert response.status_code == 200
     assert response.headers["content-type"] == GRAPHQL_RESPONSE
-    assert response.json() == {"data": {"users": []}}
+    assert response.json() == {"data": {"users": [OPERATOR]}}
 
 
 @pytest.mark.parametrize("query", BROKEN.values(), ids=BROKEN.keys())

@@ -17,11 +17,12 @@ import pytest
 from gql_server.cli import main
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
-from tests.conftest import GraphQLClient, operation
+from tests.conftest import OPERATOR_EMAIL, GraphQLClient, bearer, made, operation, operator_token_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
 USERS = "{ users { email } }"
+OPERATOR = {"email": OPERATOR_EMAIL}  # the suite's operator: the one user a test starts with
 CREATE_USER = {"input": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"}}
 
 
@@ -41,11 +42,15 @@ async def post(http: httpx.AsyncClient, **body: Any) -> Any:
 
 @asynccontextmanager
 async def server(database_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """Another instance of the server on the same database."""
+    """Another instance of the server on the same database, and a client signed in there
+    as the suite's operator (the test's `client` made the operator's row)."""
     application = create_app(Settings(database_url=database_url, **settings))
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        headers = bearer(operator_token_of(application))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers=headers
+        ) as http:
             yield http
 
 
@@ -73,7 +78,7 @@ async def test_a_hash_with_its_query_registers_it_for_every_instance(
         elsewhere = await post(other_instance, extensions=persisted(USERS))
 
     # then
-    expected = {"data": {"users": [{"email": "ada@example.com"}]}}
+    expected = {"data": {"users": [OPERATOR, {"email": "ada@example.com"}]}}
     assert first == again == elsewhere == expected
 
 
@@ -114,9 +119,9 @@ async def test_a_registered_query_runs_by_hash_over_get_but_a_mutation_does_not(
     )
 
     assert query.status_code == 200
-    assert query.json() == {"data": {"users": [{"email": "ada@example.com"}]}}
+    assert query.json() == {"data": {"users": [OPERATOR, {"email": "ada@example.com"}]}}
     assert mutation.status_code == 405
-    assert len((await gql(USERS))["users"]) == 1
+    assert (await gql(USERS))["users"] == [OPERATOR, {"email": "ada@example.com"}]
 
 
 async def test_the_allow_list_runs_only_operations_registered_beforehand(
@@ -146,5 +151,6 @@ async def test_the_allow_list_runs_only_operations_registered_beforehand(
         by_hash = await post(production, extensions=persisted(user_page))
         in_full = await post(production, query=user_page)
         other = await post(production, query=USERS)
-        assert by_hash == in_full == {"data": {"users": []}}
+        assert by_hash == in_full
+        assert made(in_full["data"]["users"]) == []
         assert other["errors"][0]["extensions"]["code"] == "OPERATION_NOT_ALLOWED"

@@ -6,7 +6,7 @@ import pytest
 
 from gql_server.settings import Settings
 from tests.apps import serving
-from tests.conftest import operation
+from tests.conftest import SUITE_JWT_SECRET, operation
 
 INTROSPECTION = "{ __schema { types { name } } }"
 MISSPELLED = [
@@ -77,6 +77,6 @@ async def test_production_keeps_validation_and_typed_errors_readable(database_ur
 def test_production_mode_defaults_on_when_mwallet_env_is_production(
     env: dict[str, str], production: bool
 ) -> None:
-    settings = Settings.from_env(env)
+    settings = Settings.from_env({**env, "MWALLET_JWT_SECRET": SUITE_JWT_SECRET})
     assert settings.production is production
     assert settings.graphiql is not production

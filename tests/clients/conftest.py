@@ -7,6 +7,7 @@ because `make test` installs every one of them.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -19,7 +20,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import migrated_url, operation
+from tests.conftest import (
+    SUITE_JWT_SECRET,
+    add_operator,
+    bearer,
+    migrated_url,
+    operation,
+    operator_token_for_servers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_SECONDS = 30.0
@@ -44,12 +52,19 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`mwallet-gql serve` in its own process, as the frontends will talk to it."""
+    """`mwallet-gql serve` in its own process, as the frontends will talk to it: signing
+    with the suite's key, its database holding the suite's operator."""
 
     def __init__(self, database_url: str, log: Path, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        environment = {**os.environ, "DATABASE_URL": database_url, **env}
+        asyncio.run(add_operator(database_url))
+        environment = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "MWALLET_JWT_SECRET": SUITE_JWT_SECRET,
+            **env,
+        }
         executable = Path(sys.executable).parent / "mwallet-gql"
         command = [str(executable), "serve", "--port", str(self.port)]
         self.log = log.open("w")
@@ -68,11 +83,18 @@ class LiveServer:
                 time.sleep(0.1)
         raise AssertionError(f"server did not answer /health; see {self.log.name}")
 
+    @property
+    def token(self) -> str:
+        """A fresh access token of the suite's operator (tokens expire)."""
+        return operator_token_for_servers()
+
     def create_ada(self) -> None:
         """A user for the pages to find, created as a client would (CreateUser)."""
         variables = {"input": {"name": "Ada", "surname": "Lovelace", "email": "ada@example.com"}}
         created = httpx.post(
-            f"{self.url}/graphql", json={"query": operation("CreateUser"), "variables": variables}
+            f"{self.url}/graphql",
+            json={"query": operation("CreateUser"), "variables": variables},
+            headers=bearer(self.token),
         ).json()
         assert created["data"]["result"]["__typename"] == "User"
 

@@ -4,6 +4,7 @@ lists another origin, the browser blocks the call and `fetch` fails."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,20 +13,23 @@ from typing import Any
 import pytest
 
 from tests.clients.conftest import LiveServer, free_port, start_server
+from tests.conftest import OPERATOR_EMAIL
 
 ANSWER_SECONDS = 15
-# POSTs JSON to the API named in `?api=`: a preflighted request, as a frontend's would be.
+# POSTs JSON to the API named in `?api=`, signed in with the access token in `&token=`: a
+# preflighted request, as a frontend's would be.
 PAGE = b"""<!doctype html>
 <meta charset="utf-8">
 <title>frontend</title>
 <pre id="result"></pre>
 <pre id="request-id"></pre>
 <script>
-  const api = new URLSearchParams(location.search).get("api");
+  const given = new URLSearchParams(location.search);
+  const api = given.get("api");
   const shown = document.getElementById("result");
   fetch(api + "/graphql", {
     method: "POST",
-    headers: {"Content-Type": "application/json"},
+    headers: {"Content-Type": "application/json", "Authorization": "Bearer " + given.get("token")},
     body: JSON.stringify({query: "{ users(limit: 5) { email } }"}),
   })
     .then(async (response) => {
@@ -87,7 +91,7 @@ def answer_on_page(browser: Any, frontend: str, api: LiveServer) -> tuple[str, s
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.wait import WebDriverWait
 
-    browser.get(f"{frontend}/?api={api.url}")
+    browser.get(f"{frontend}/?api={api.url}&token={api.token}")
     result = browser.find_element(By.ID, "result")
     WebDriverWait(browser, ANSWER_SECONDS).until(lambda _: result.get_attribute("data-done"))
     return result.text, browser.find_element(By.ID, "request-id").text
@@ -102,8 +106,9 @@ def test_a_listed_origin_reads_the_data(
     # when: the page on the listed origin asks for users
     shown, request_id = answer_on_page(browser, frontend, listing_the_page)
 
-    # then: it reads them, and the request id the server exposed
-    assert shown == '{"data":{"users":[{"email":"ada@example.com"}]}}'
+    # then: it reads them (the suite's operator, then Ada), and the request id the server exposed
+    users = [{"email": OPERATOR_EMAIL}, {"email": "ada@example.com"}]
+    assert json.loads(shown) == {"data": {"users": users}}
     assert request_id
 
 

@@ -5,19 +5,22 @@ result pane."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.clients.conftest import LiveServer
-from tests.conftest import operation
+from tests.conftest import bearer, operation
 
 QUERY = "{ users(limit: 5) { email } }"
 PAGE_LOAD_SECONDS = 30
 EDITOR = ".graphiql-query-editor .CodeMirror"
 RESULT = ".result-window .CodeMirror-code"
 EXPLORER_BUTTON = '.graphiql-sidebar button[aria-label="Show GraphiQL Explorer"]'
+HEADERS_TAB = '.graphiql-editor-tools button[data-name="headers"]'
+OPEN_TOOL = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
 # Chromium asks every page for /favicon.ico; the app has none, and that 404 is no page error.
 FAVICON = "/favicon.ico - Failed to load resource"
 
@@ -34,8 +37,9 @@ def test_graphiql_runs_a_typed_query_with_only_the_apps_own_files(
     live_server.create_ada()
     wait = WebDriverWait(browser, PAGE_LOAD_SECONDS)
 
-    # when: the query is typed into the editor and run
+    # when: signed in, the query is typed into the editor and run
     editor = open_graphiql(browser, live_server)
+    sign_in(browser, live_server)
     editor.click()
     editor_input = editor.find_element(By.CSS_SELECTOR, "textarea")
     editor_input.send_keys(Keys.CONTROL, "a")
@@ -91,7 +95,8 @@ def test_graphiql_opens_on_the_example_query_with_the_explorer_plugin(
     wait.until(lambda _: explorer.find_elements(By.ID, "query-UserPage"))
     assert "transactions" in explorer.text
 
-    # and the example runs as it stands
+    # and the example runs as it stands, once signed in
+    sign_in(browser, live_server)
     browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
     wait.until(shown.text_to_be_present_in_element((By.CSS_SELECTOR, RESULT), '"users"'))
     assert '"errors"' not in browser.find_element(By.CSS_SELECTOR, RESULT).text
@@ -112,6 +117,20 @@ def open_graphiql(browser: Any, live_server: LiveServer) -> Any:
         )
     except TimeoutException:
         pytest.fail(f"GraphiQL did not render; console: {browser.get_log('browser')}")
+
+
+def sign_in(browser: Any, live_server: LiveServer) -> None:
+    """The operator's bearer token in GraphiQL's Headers editor, as a user pastes it there."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as shown
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    browser.find_element(By.CSS_SELECTOR, HEADERS_TAB).click()
+    headers = WebDriverWait(browser, PAGE_LOAD_SECONDS).until(
+        shown.visibility_of_element_located((By.CSS_SELECTOR, OPEN_TOOL))
+    )
+    signed_in = json.dumps(bearer(live_server.token))
+    browser.execute_script("arguments[0].CodeMirror.setValue(arguments[1])", headers, signed_in)
 
 
 def assert_only_own_files_and_no_errors(browser: Any, live_server: LiveServer) -> None:

@@ -58,7 +58,7 @@ async def test_generated_client_survives_a_stale_write_and_deletes_in_order(
 ) -> None:
     client_module = generated
     rename = importlib.import_module("rename_order")
-    client = client_module.Client(url=f"{live_server.url}/graphql")
+    client = rename.signed_in(f"{live_server.url}/graphql", live_server.token)
 
     # given: a user with an order, saved again by someone else after we read it
     user = (
@@ -109,7 +109,7 @@ async def test_generated_client_reports_a_deleted_order_as_gone(
     generated: ModuleType, live_server: LiveServer
 ) -> None:
     rename = importlib.import_module("rename_order")
-    client = generated.Client(url=f"{live_server.url}/graphql")
+    client = rename.signed_in(f"{live_server.url}/graphql", live_server.token)
     user = (
         await client.create_user(
             generated.CreateUserInput(name="Grace", surname="Hopper", email="grace@example.com")

@@ -11,7 +11,9 @@ from tests.clients.conftest import ROOT, require
 
 PACKAGE = ROOT / "clients" / "typescript"
 SCHEMA = (ROOT / "schema.graphql").read_text()
-ORDER_RESULT = "union OrderResult = Order | ValidationError | NotFoundError | StaleDataError"
+ORDER_RESULT = (
+    "union OrderResult = Order | ValidationError | NotFoundError | StaleDataError | ForbiddenError"
+)
 
 
 def generate_and_typecheck(schema: str, workdir: Path) -> subprocess.CompletedProcess[str]:

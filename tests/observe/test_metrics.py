@@ -80,13 +80,14 @@ async def test_a_known_sequence_moves_each_counter_by_its_requests(
 async def test_the_statements_histogram_adds_a_nested_page_s_four_statements(
     served: Served, loaders: Loaders
 ) -> None:
-    # given: the page is planned once; the next request is served by its plan
+    # given: the page (the suite's operator, who has no wallet, and 3 wallets) is planned
+    # once; the next request is served by its plan
     await make_wallet(loaders, users=4)
-    await served.post(NESTED, {"limit": 3})
+    await served.post(NESTED, {"limit": 4})
     before = await scrape(served.http)
 
     # when
-    await served.post(NESTED, {"limit": 3})
+    await served.post(NESTED, {"limit": 4})
     after = await scrape(served.http)
 
     # then: users, addresses, orders, transactions; one batch per loader
@@ -96,10 +97,10 @@ async def test_the_statements_histogram_adds_a_nested_page_s_four_statements(
         **{sample("mwallet_request_sql_statements_bucket", le=le): 1 for le in BUCKETS_FROM_4},
     }
     assert moved(before, after, "mwallet_loader_batch_size_sum") == {
-        sample("mwallet_loader_batch_size_sum", loader="User pages"): 1,  # one page, 3 users
-        sample("mwallet_loader_batch_size_sum", loader="User.addresses"): 3,
-        sample("mwallet_loader_batch_size_sum", loader="User.orders"): 3,
-        sample("mwallet_loader_batch_size_sum", loader="Order.transactions"): 6,
+        sample("mwallet_loader_batch_size_sum", loader="User pages"): 1,  # one page, 4 users
+        sample("mwallet_loader_batch_size_sum", loader="User.addresses"): 4,
+        sample("mwallet_loader_batch_size_sum", loader="User.orders"): 4,
+        sample("mwallet_loader_batch_size_sum", loader="Order.transactions"): 6,  # 3 x 2
     }
 
 

@@ -20,10 +20,11 @@ from gql_server.observe.setup import Observability, observability
 from gql_server.observe.tracing import tracer_provider
 from gql_server.settings import ObservabilitySettings, Settings
 from loaders import create_loaders
-from tests.conftest import operation, truncate
+from tests.conftest import bearer, make_operator, operation, truncate
 from tests.factories import make_user, make_wallet
 
-NESTED = "{ users(limit: 2) { id orders { id transactions { id } } } }"
+# the suite's operator (who has no orders) and the 2 users of `seed_wallet`
+NESTED = "{ users(limit: 3) { id orders { id transactions { id } } } }"
 Tree = tuple[str, list["Tree"]]
 BATCHES: list[Tree] = [
     ("load User pages", [("SELECT", [])]),
@@ -47,7 +48,8 @@ class Traced:
 
 @pytest.fixture
 async def traced(database_url: str) -> AsyncIterator[Traced]:
-    """An app of its own whose spans go to memory (no global provider is touched)."""
+    """An app of its own whose spans go to memory (no global provider is touched), and a
+    client signed in there as the suite's operator."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider(shutdown_on_exit=False)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
@@ -56,7 +58,11 @@ async def traced(database_url: str) -> AsyncIterator[Traced]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         try:
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            headers = bearer(await make_operator(app))
+            exporter.clear()  # the operator's row: no request's
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://testserver", headers=headers
+            ) as http:
                 yield Traced(app, http, exporter)
         finally:
             await truncate(app.state.engine)
@@ -108,7 +114,7 @@ async def test_a_nested_query_is_traced_alike_on_both_read_paths(traced: Traced)
         assert (request["url.path"], request["http.route"]) == ("/graphql", "/graphql")
         assert request["graphql.operation.type"] == "query"
         sizes = [attributes["mwallet.loader.batch_size"] for attributes in spans_attributes(spans)]
-        assert sizes == [1, 2, 4]
+        assert sizes == [1, 3, 4]  # one page; orders of 3 users; transactions of 4 orders
         assert all("?" in s or "$1" in s for s in statement_texts(spans))
 
 

@@ -13,7 +13,7 @@ from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from loaders import Loaders
 from models import AssetType, OrderType
-from tests.conftest import StatementCounter, listening
+from tests.conftest import StatementCounter, bearer, listening, operator_token_of
 from tests.factories import make_address, make_order, make_transaction, make_user
 from tests.planner.both_apps import Both
 
@@ -26,9 +26,15 @@ async def plain_app(database_url: str) -> AsyncIterator[Starlette]:
 
 
 @pytest.fixture
-async def plain_client(plain_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+async def plain_client(
+    plain_app: Starlette, operator_token: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Signed in as the suite's operator, as `client` is (whose row `operator_token` made)."""
     transport = httpx.ASGITransport(app=plain_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    headers = bearer(operator_token_of(plain_app))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers=headers
+    ) as http:
         yield http
 
 

@@ -30,7 +30,14 @@ import pytest
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import require_postgres
+from gql_server.auth.secret import SECRET_FILE
+from tests.conftest import (
+    OPERATOR_ID,
+    add_operator,
+    bearer,
+    operator_token_for_servers,
+    require_postgres,
+)
 from tests.process.image import (
     ROOT,
     Healthcheck,
@@ -205,8 +212,16 @@ def test_the_image_command_migrates_serves_and_passes_its_healthcheck(
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base, process, log)
-        migrated = httpx.post(f"{base}/graphql", json={"query": "{ users { id } }"}).json()
-        assert migrated == {"data": {"users": []}}, migrated
+        # the suite's operator, signed with the key the server generated in its WORKDIR
+        # (compose sets none): the migrated users table holds the operator alone
+        asyncio.run(add_operator(fresh_database))
+        token = operator_token_for_servers((workdir / SECRET_FILE).read_text().strip())
+        migrated = httpx.post(
+            f"{base}/graphql",
+            json={"query": "{ users { id } }"},
+            headers=bearer(token),
+        ).json()
+        assert migrated == {"data": {"users": [{"id": str(OPERATOR_ID)}]}}, migrated
 
         assert run_check(health_command, check, env) == 0, "the HEALTHCHECK fails"
 

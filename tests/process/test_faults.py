@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from gql_server.schema.masking import DATABASE_BUSY, DATABASE_UNAVAILABLE
 from gql_server.settings import DatabaseLimits
 from tests.apps import Served, serving
-from tests.conftest import operation, truncate
+from tests.conftest import add_operator, operation, truncate
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres_only
@@ -62,13 +62,14 @@ async def create_user(served: Served, n: int) -> dict[str, Any]:
 async def test_server_starts_without_its_database_and_recovers_when_it_appears(
     postgres_url: str, proxy: TcpProxy
 ) -> None:
-    async with serving(through(proxy, postgres_url)) as served:
+    async with serving(through(proxy, postgres_url), operator=False) as served:
         # given: the database is down
         assert (await served.http.get("/health")).status_code == 503
         assert await errors_of(served, USERS) == [DATABASE_UNAVAILABLE]
         assert (await create_user(served, 1))["errors"][0]["message"] == DATABASE_UNAVAILABLE
-        # when: it comes up, without restarting the server
+        # when: it comes up, without restarting the server (and holds the operator's row)
         await proxy.start()
+        await add_operator(postgres_url)
         # then
         assert (await served.http.get("/health")).status_code == 200
         assert await errors_of(served, USERS) == []

@@ -13,7 +13,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import operation, truncate
+from tests.conftest import (
+    SUITE_JWT_SECRET,
+    add_operator,
+    bearer,
+    operation,
+    operator_token_for_servers,
+    truncate,
+)
 from tests.tcp_proxy import free_port
 
 pytestmark = pytest.mark.postgres_only
@@ -48,11 +55,20 @@ async def healthy(http: httpx.AsyncClient) -> None:
 
 async def test_sigterm_lets_in_flight_requests_finish_and_exits_zero(postgres_url: str) -> None:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": postgres_url, "MWALLET_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": postgres_url,
+        "MWALLET_LOG_LEVEL": "warning",
+        "MWALLET_JWT_SECRET": SUITE_JWT_SECRET,
+    }
+    await add_operator(postgres_url)
     server = await asyncio.create_subprocess_exec(str(CLI), "serve", "--port", str(port), env=env)
     admin = create_async_engine(postgres_url)
+    signed_in = bearer(operator_token_for_servers())
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", timeout=30, headers=signed_in
+        ) as http:
             await healthy(http)
             created = await http.post(
                 "/graphql",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -16,8 +17,14 @@ import pytest
 from alembic import command
 
 from migrations import alembic_config
+from tests.conftest import SUITE_JWT_SECRET, add_operator, bearer, operator_token_for_servers
 
 SCRIPT = Path(sys.executable).parent / "mwallet-gql"
+
+
+def signed_in() -> dict[str, str]:
+    """Headers of the suite's operator, for a server `running` started."""
+    return bearer(operator_token_for_servers())
 
 
 def free_port() -> int:
@@ -29,13 +36,15 @@ def free_port() -> int:
 
 @contextmanager
 def running(tmp_path: Path, *options: str) -> Iterator[tuple[str, list[str]]]:
-    """`mwallet-gql serve` on a fresh SQLite file: its base URL, and its output once stopped."""
+    """`mwallet-gql serve` on a fresh SQLite file that holds the suite's operator, signing
+    with the suite's key: its base URL, and its output once stopped."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'served.db'}"
     command.upgrade(alembic_config(url), "head")
+    asyncio.run(add_operator(url))
     port = free_port()
     process = subprocess.Popen(
         [str(SCRIPT), "serve", "--port", str(port), *options],
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, "DATABASE_URL": url, "MWALLET_JWT_SECRET": SUITE_JWT_SECRET},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -70,7 +79,8 @@ def test_each_request_is_logged_unless_the_access_log_is_off(
     tmp_path: Path, options: tuple[str, ...], logged: bool
 ) -> None:
     with running(tmp_path, *options) as (base, output):
-        assert httpx.post(f"{base}/graphql", json={"query": "{ users { id } }"}).status_code == 200
+        query = {"query": "{ users { id } }"}
+        assert httpx.post(f"{base}/graphql", json=query, headers=signed_in()).status_code == 200
 
     assert ('"POST /graphql HTTP/1.1" 200' in output[0]) is logged
 
@@ -82,12 +92,14 @@ def test_the_served_api_creates_and_reads_over_http(server: str) -> None:
             "query": 'mutation { createUser(input: {name: "Ada", surname: "L", '
             'email: "ada@example.com"}) { ... on User { id } } }'
         },
+        headers=signed_in(),
     ).json()
     user_id = created["data"]["createUser"]["id"]
 
     read = httpx.post(
         f"{server}/graphql",
         json={"query": "query($id: ID!) { user(id: $id) { email } }", "variables": {"id": user_id}},
+        headers=signed_in(),
     ).json()
 
     assert read == {"data": {"user": {"email": "ada@example.com"}}}

@@ -13,7 +13,8 @@ export type Outcome =
   | { kind: "saved"; lastchange: string }
   | { kind: "invalid"; field: string | null | undefined; message: string }
   | { kind: "gone"; message: string }
-  | { kind: "stale"; current: string };
+  | { kind: "stale"; current: string }
+  | { kind: "forbidden"; message: string };
 
 function assertNever(value: never): never {
   throw new Error(`unhandled result: ${JSON.stringify(value)}`);
@@ -29,21 +30,30 @@ export function describe(result: OrderResult): Outcome {
       return { kind: "gone", message: result.message };
     case "StaleDataError":
       return { kind: "stale", current: result.lastchange };
+    case "ForbiddenError":
+      return { kind: "forbidden", message: result.message };
     default:
       return assertNever(result);
   }
 }
 
-/** Renames an order; on a stale write re-reads it once and tries again. */
-export async function renameOrder(url: string, id: string, memo: string): Promise<Outcome> {
-  const read = await execute(url, GetOrderDocument, { id });
+/** Renames an order as the user of `accessToken`; on a stale write re-reads it once and
+ * tries again. */
+export async function renameOrder(
+  url: string,
+  accessToken: string,
+  id: string,
+  memo: string,
+): Promise<Outcome> {
+  const read = await execute(url, GetOrderDocument, { id }, accessToken);
   if (!read.order) {
     return { kind: "gone", message: `order ${id} does not exist` };
   }
   let lastchange = read.order.lastchange;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const input: UpdateOrderInput = { id, lastchange, memo };
-    const outcome = describe((await execute(url, UpdateOrderDocument, { input })).result);
+    const saved = await execute(url, UpdateOrderDocument, { input }, accessToken);
+    const outcome = describe(saved.result);
     if (outcome.kind !== "stale") {
       return outcome;
     }
