@@ -19,7 +19,6 @@ import time
 from alembic import command
 from sqlalchemy import text
 
-from bench.identity import ensure_operator
 from gql_server.database import create_engine
 from gql_server.settings import normalize_database_url
 from migrations import alembic_config, empty_postgres_schema
@@ -99,12 +98,10 @@ async def insert_rows(url: str) -> int:
 
 
 def seed(url: str) -> tuple[int, float]:
-    """Empty the database, migrate it to head and insert the rows, then the operator the
-    requests act as (after every user, so no workload's page meets it): (rows, seconds)."""
+    """Empty the database, migrate it to head and insert the rows: (rows, seconds)."""
     started = time.perf_counter()
     reset_and_migrate(url)
     rows = asyncio.run(insert_rows(url))
-    asyncio.run(ensure_operator(url))
     return rows, time.perf_counter() - started
 
 
