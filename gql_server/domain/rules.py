@@ -12,7 +12,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from gql_server.domain.errors import InvalidInput
+from gql_server.domain.errors import InvalidInput, RowNotFound
 from loaders import Loaders
 from models import Address, Base, Order, Transaction, User, model_of
 
@@ -98,6 +98,13 @@ async def check_rules(model: type[Base], values: Row, merged: Row, scope: Scope)
         await rule.check(merged, scope)
 
 
+async def require_visible(model: type[Base], scope: Scope) -> None:
+    """An update of a row the viewer cannot see is refused as missing, whatever else is
+    wrong with its input (read only when the input was refused: no statement otherwise)."""
+    if scope.own_id is not None and await scope.loaders.by_id(model).load(scope.own_id) is None:
+        raise RowNotFound(scope.own_id)
+
+
 async def check_references(model: type[Base], values: Row, scope: Scope) -> None:
     """Parents named by foreign keys exist; values of unique columns are free."""
     table = model.__table__
@@ -106,6 +113,7 @@ async def check_references(model: type[Base], values: Row, scope: Scope) -> None
         for foreign_key in column.foreign_keys if value is not None else ():
             parent = model_of(foreign_key.column.table)
             if await scope.loaders.by_id(parent).load(value) is None:
+                await require_visible(model, scope)
                 raise InvalidInput(name, f"no {parent.__name__} with id {value}")
         if column.unique and value is not None:
             # Whoever holds it, the value is taken: asked past the viewer's scope, and
