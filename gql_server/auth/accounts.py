@@ -30,11 +30,13 @@ USERS: Table = User.__table__  # type: ignore[assignment]
 
 
 class AuthRefused(Exception):
-    """Credentials or a refresh token were not accepted; the message is for the client."""
+    """Credentials or a refresh token were not accepted; the message is for the client,
+    the reason (`bad_credentials`, `throttled`, `refresh_refused`) for the metrics."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, reason: str = "bad_credentials") -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
 
 
 @dataclass(frozen=True)

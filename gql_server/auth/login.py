@@ -56,7 +56,7 @@ async def checked_password(
 
     wait, user = await identity.transaction(unless_locked)
     if wait is not None:
-        raise AuthRefused(f"too many attempts; retry after {wait} s")
+        raise AuthRefused(f"too many attempts; retry after {wait} s", reason="throttled")
     # No user: checked against the dummy hash, as long as a wrong password takes.
     if not await password_matches(None if user is None else user.password_hash, password):
         raise AuthRefused(wrong)

@@ -35,7 +35,7 @@ async def refresh_session(identity: Identity, refresh_token: str) -> SignedIn:
 
     outcome = await identity.transaction(rotate)
     if isinstance(outcome, sessions.Refused):
-        raise AuthRefused(REFUSALS[outcome])
+        raise AuthRefused(REFUSALS[outcome], reason="refresh_refused")
     return outcome
 
 

@@ -19,6 +19,7 @@ from strawberry.types.field import StrawberryField
 from gql_server.auth import login, password_change, refresh, signup
 from gql_server.auth.accounts import AuthRefused, Identity, SignedIn
 from gql_server.domain.errors import InvalidInput, WriteConflict, WriteRefused
+from gql_server.observe.record import note_auth_failure
 from gql_server.schema.classes import resolver
 from gql_server.schema.context import Info
 from gql_server.schema.objects import OBJECT_TYPES, from_row
@@ -70,6 +71,7 @@ async def answer(flow: Awaitable[SignedIn]) -> AuthResult:
     try:
         signed_in = await flow
     except AuthRefused as refused:
+        note_auth_failure(refused.reason)
         return AuthError(message=refused.message)
     except InvalidInput as invalid:
         return ValidationError(field=invalid.field, message=f"{invalid.field} {invalid.message}")
