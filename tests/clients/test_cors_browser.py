@@ -1,6 +1,6 @@
 """A page on another origin calls the server process from real Chromium: with its origin
-in MWALLET_CORS_ORIGINS it reads the data (and the exposed X-Request-Id); when the server
-lists another origin, the browser blocks the call and `fetch` fails."""
+in MWALLET_CORS_ORIGINS it signs in and reads the data (and the exposed X-Request-Id); when
+the server lists another origin, the browser blocks the call and `fetch` fails."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.clients.conftest import LiveServer, free_port, start_server
-from tests.conftest import OPERATOR_EMAIL
+from tests.conftest import operation
 
 ANSWER_SECONDS = 15
-# POSTs JSON to the API named in `?api=`, signed in with the access token in `&token=`: a
-# preflighted request, as a frontend's would be.
+PASSWORD = "a browser's password"
+# Signs in with `?email=` and `&password=` (logIn), then asks for the viewer and the users
+# it may see with the access token it got, as a frontend on another origin would: both
+# requests are preflighted (JSON; the second carries `Authorization`).
 PAGE = b"""<!doctype html>
 <meta charset="utf-8">
 <title>frontend</title>
@@ -27,19 +30,41 @@ PAGE = b"""<!doctype html>
   const given = new URLSearchParams(location.search);
   const api = given.get("api");
   const shown = document.getElementById("result");
-  fetch(api + "/graphql", {
-    method: "POST",
-    headers: {"Content-Type": "application/json", "Authorization": "Bearer " + given.get("token")},
-    body: JSON.stringify({query: "{ users(limit: 5) { email } }"}),
-  })
-    .then(async (response) => {
-      document.getElementById("request-id").textContent = response.headers.get("X-Request-Id");
-      shown.textContent = JSON.stringify(await response.json());
-    })
+  async function call(query, variables, token) {
+    const headers = {"Content-Type": "application/json"};
+    if (token) headers["Authorization"] = "Bearer " + token;
+    const response = await fetch(api + "/graphql", {
+      method: "POST", headers, body: JSON.stringify({query, variables}),
+    });
+    document.getElementById("request-id").textContent = response.headers.get("X-Request-Id");
+    return response.json();
+  }
+  const logIn = "mutation ($email: String!, $password: String!) { logIn(email: $email, " +
+    "password: $password) { __typename ... on Session { accessToken } } }";
+  call(logIn, {email: given.get("email"), password: given.get("password")})
+    .then((signedIn) => call("{ viewer { email } users { email } }", {},
+                             signedIn.data.logIn.accessToken))
+    .then((answer) => { shown.textContent = JSON.stringify(answer); })
     .catch((error) => { shown.textContent = String(error); })
     .finally(() => { shown.dataset.done = "yes"; });
 </script>
 """
+
+
+def sign_up_ada(api: LiveServer) -> None:
+    """A customer with a password, made as a client makes one (signUp, no token)."""
+    variables = {
+        "input": {
+            "name": "Ada",
+            "surname": "Lovelace",
+            "email": "ada@example.com",
+            "password": PASSWORD,
+        }
+    }
+    body = httpx.post(
+        f"{api.url}/graphql", json={"query": operation("SignUp"), "variables": variables}
+    ).json()
+    assert body["data"]["result"]["__typename"] == "Session", body
 
 
 class OnePage(BaseHTTPRequestHandler):
@@ -91,24 +116,24 @@ def answer_on_page(browser: Any, frontend: str, api: LiveServer) -> tuple[str, s
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.wait import WebDriverWait
 
-    browser.get(f"{frontend}/?api={api.url}&token={api.token}")
+    browser.get(f"{frontend}/?api={api.url}&email=ada@example.com&password={PASSWORD}")
     result = browser.find_element(By.ID, "result")
     WebDriverWait(browser, ANSWER_SECONDS).until(lambda _: result.get_attribute("data-done"))
     return result.text, browser.find_element(By.ID, "request-id").text
 
 
-def test_a_listed_origin_reads_the_data(
+def test_a_listed_origin_signs_in_and_reads_its_own_data(
     browser: Any, frontend: str, listing_the_page: LiveServer
 ) -> None:
-    # given: a user to find
-    listing_the_page.create_ada()
+    # given: a customer with a password (beside the suite's operator)
+    sign_up_ada(listing_the_page)
 
-    # when: the page on the listed origin asks for users
+    # when: the page on the listed origin signs in as her and asks for users
     shown, request_id = answer_on_page(browser, frontend, listing_the_page)
 
-    # then: it reads them (the suite's operator, then Ada), and the request id the server exposed
-    users = [{"email": OPERATOR_EMAIL}, {"email": "ada@example.com"}]
-    assert json.loads(shown) == {"data": {"users": users}}
+    # then: it reads what she may see (herself alone), and the request id the server exposed
+    ada = {"email": "ada@example.com"}
+    assert json.loads(shown) == {"data": {"viewer": ada, "users": [ada]}}
     assert request_id
 
 
