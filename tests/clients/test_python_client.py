@@ -18,6 +18,7 @@ import pytest
 from tests.clients.conftest import ROOT, LiveServer
 
 CONFIG = Path("clients/python/ariadne-codegen.toml")
+EXAMPLES = ("rename_order.py", "sign_in.py")  # the documented ways to use the client
 # its own venv (see the Makefile): it pins an older graphql-core than the server's
 CODEGEN = Path(os.environ.get("ARIADNE_CODEGEN", ROOT / ".venv-codegen/bin/ariadne-codegen"))
 
@@ -40,7 +41,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     (workdir / "schema.graphql").symlink_to(ROOT / "schema.graphql")
     (workdir / "clients" / "operations").symlink_to(ROOT / "clients" / "operations")
     shutil.copy(ROOT / CONFIG, workdir / CONFIG)
-    shutil.copy(ROOT / "clients/python/rename_order.py", workdir / "clients/python")
+    for example in EXAMPLES:
+        shutil.copy(ROOT / "clients/python" / example, workdir / "clients/python")
 
     subprocess.run([str(CODEGEN), "--config", str(CONFIG)], cwd=workdir, check=True)
     sys.path.insert(0, str(workdir / "clients" / "python"))
@@ -50,7 +52,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         sys.path.remove(str(workdir / "clients" / "python"))
         for name in [name for name in sys.modules if name.startswith("mwallet_client")]:
             del sys.modules[name]
-        sys.modules.pop("rename_order", None)
+        for example in EXAMPLES:
+            sys.modules.pop(example.removesuffix(".py"), None)
 
 
 async def test_generated_client_survives_a_stale_write_and_deletes_in_order(
@@ -124,12 +127,32 @@ async def test_generated_client_reports_a_deleted_order_as_gone(
     assert (await client.delete_user(user.id, user.lastchange)).result.typename__ == "Deleted"
 
 
-def test_the_documented_example_type_checks_against_the_generated_client(
-    generated: ModuleType,
+async def test_a_frontend_signs_in_then_asks_as_its_user(
+    generated: ModuleType, live_server: LiveServer
 ) -> None:
-    example = Path(inspect.getfile(generated)).parent.parent / "rename_order.py"
+    sign_in = importlib.import_module("sign_in")
+    url = f"{live_server.url}/graphql"
+    # given: a customer who signed up, as a client does (no token needed)
+    account = {"name": "Mary", "surname": "Jackson", "email": "mary@example.com"}
+    password = "a long enough password"
+    signed_up = await generated.Client(url=url).sign_up(
+        generated.SignUpInput(**account, password=password)
+    )
+    assert signed_up.result.typename__ == "Session"
 
-    result = mypy_strict(example)
+    # when / then: signing in gives a client that acts as her
+    assert await sign_in.my_email(url, "mary@example.com", password) == "mary@example.com"
+    with pytest.raises(sign_in.SignInRefused, match="email or password"):
+        await sign_in.log_in(url, "mary@example.com", "not her password at all")
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_documented_examples_type_check_against_the_generated_client(
+    generated: ModuleType, example: str
+) -> None:
+    example_file = Path(inspect.getfile(generated)).parent.parent / example
+
+    result = mypy_strict(example_file)
 
     assert result.returncode == 0, result.stdout
 
