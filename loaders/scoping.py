@@ -22,6 +22,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
     Table,
     bindparam,
     exists,
@@ -51,7 +52,7 @@ class Scope:
             self.key, self.parameters = ANONYMOUS_KEY, {}
         else:
             self.key = viewer.role.value
-            self.parameters = {VIEWER_ID: viewer.user_id, VIEWER_ROLE: viewer.role}
+            self.parameters = {VIEWER_ID: viewer.user_id, VIEWER_ROLE: viewer.role.name}
 
     def where(self, table: Table, action: Action = "read") -> ColumnElement[bool] | None:
         """The condition for `action` on rows of `table` (None: every row), unbound."""
@@ -127,7 +128,8 @@ def still_has_role() -> ColumnElement[bool]:
     return exists(
         select(viewer.c.id).where(
             viewer.c.id == viewer_id(),
-            viewer.c.role == bindparam(VIEWER_ROLE, type_=users.c.role.type),
+            # the role's name, bound as plain text: no Enum processing per statement
+            viewer.c.role == bindparam(VIEWER_ROLE, type_=String()),
         )
     )
 
