@@ -20,6 +20,7 @@ from tests.conftest import (
     SUITE_JWT_SECRET,
     StatementCounter,
     add_operator,
+    bearer,
     operator_token_of,
     remove_operator,
 )
@@ -127,3 +128,17 @@ async def post_in_process(app: Starlette, body: bytes, *, token: str | None) -> 
 
     await app(scope, receive, send)
     return status[0], b"".join(answer)
+
+
+@asynccontextmanager
+async def another_instance(database_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """Another instance of the server on the same database, and a client signed in there
+    as the suite's operator (whose row the test's `client` or `operator_token` made)."""
+    application = create_app(Settings(database_url=database_url, **settings))
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        headers = bearer(operator_token_of(application))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers=headers
+        ) as http:
+            yield http

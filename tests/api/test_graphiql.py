@@ -11,9 +11,8 @@ import httpx
 import pytest
 
 from gql_server.http import graphiql
-from gql_server.http.app import create_app
-from gql_server.settings import Settings
-from tests.conftest import OPERATOR_ID, bearer, operator_token_of
+from tests.apps import another_instance
+from tests.conftest import OPERATOR_ID
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -23,14 +22,8 @@ async def client_without_graphiql(
     database_url: str, operator_token: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Signed in as the suite's operator (whose row `operator_token` made)."""
-    application = create_app(Settings(database_url=database_url, graphiql=False))
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        headers = bearer(operator_token_of(application))
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver", headers=headers
-        ) as http:
-            yield http
+    async with another_instance(database_url, graphiql=False) as http:
+        yield http
 
 
 @pytest.fixture

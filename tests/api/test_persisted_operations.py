@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +13,8 @@ import httpx
 import pytest
 
 from gql_server.cli import main
-from gql_server.http.app import create_app
-from gql_server.settings import Settings
-from tests.conftest import OPERATOR_EMAIL, GraphQLClient, bearer, made, operation, operator_token_of
+from tests.apps import another_instance
+from tests.conftest import OPERATOR_EMAIL, GraphQLClient, made, operation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,20 +37,6 @@ async def post(http: httpx.AsyncClient, **body: Any) -> Any:
     return response.json()
 
 
-@asynccontextmanager
-async def server(database_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """Another instance of the server on the same database, and a client signed in there
-    as the suite's operator (the test's `client` made the operator's row)."""
-    application = create_app(Settings(database_url=database_url, **settings))
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        headers = bearer(operator_token_of(application))
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver", headers=headers
-        ) as http:
-            yield http
-
-
 async def test_an_unknown_hash_answers_persisted_query_not_found(
     client: httpx.AsyncClient,
 ) -> None:
@@ -74,7 +57,7 @@ async def test_a_hash_with_its_query_registers_it_for_every_instance(
 
     # when: the hash alone, here and on another instance sharing the database
     again = await post(client, extensions=persisted(USERS))
-    async with server(database_url) as other_instance:
+    async with another_instance(database_url) as other_instance:
         elsewhere = await post(other_instance, extensions=persisted(USERS))
 
     # then
@@ -130,7 +113,7 @@ async def test_the_allow_list_runs_only_operations_registered_beforehand(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    async with server(database_url, operations_allowlist=True) as production:
+    async with another_instance(database_url, operations_allowlist=True) as production:
         # given: nothing registered, nothing runs, and nothing registers over HTTP
         plain = await post(production, query=USERS)
         registering = await post(production, query=USERS, extensions=persisted(USERS))
