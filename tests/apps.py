@@ -23,6 +23,7 @@ from tests.conftest import (
     bearer,
     operator_token_of,
     remove_operator,
+    suite_settings,
 )
 
 
@@ -134,7 +135,7 @@ async def post_in_process(app: Starlette, body: bytes, *, token: str | None) -> 
 async def another_instance(database_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     """Another instance of the server on the same database, and a client signed in there
     as the suite's operator (whose row the test's `client` or `operator_token` made)."""
-    application = create_app(Settings(database_url=database_url, **settings))
+    application = create_app(suite_settings(database_url, **settings))
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
         headers = bearer(operator_token_of(application))

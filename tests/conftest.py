@@ -93,7 +93,7 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 async def app(database_url: str) -> AsyncIterator[Starlette]:
-    application = create_app(Settings(database_url=database_url))
+    application = create_app(suite_settings(database_url))
     async with application.router.lifespan_context(application):
         yield application
 
@@ -154,6 +154,14 @@ OPERATOR_ROW = {
 # Signs the tokens of the apps and server processes the suite starts with a key of its
 # own (production requires one): `MWALLET_JWT_SECRET` in a server's environment.
 SUITE_JWT_SECRET = secrets.token_urlsafe(48)
+
+
+def suite_settings(database_url: str, **settings: Any) -> Settings:
+    """Settings of an app the suite builds: signing with the suite's key, so no key file
+    is generated into the checkout and one token serves every app of the suite."""
+    return Settings(
+        database_url=database_url, auth=AuthSettings(jwt_secret=SUITE_JWT_SECRET), **settings
+    )
 
 
 async def make_operator(app: Starlette) -> str:

@@ -20,7 +20,7 @@ from gql_server.observe.setup import Observability, observability
 from gql_server.observe.tracing import tracer_provider
 from gql_server.settings import ObservabilitySettings, Settings
 from loaders import create_loaders
-from tests.conftest import bearer, make_operator, operation, truncate
+from tests.conftest import bearer, make_operator, operation, suite_settings, truncate
 from tests.factories import make_user, make_wallet
 
 # the suite's operator (who has no orders) and the 2 users of `seed_wallet`
@@ -53,7 +53,7 @@ async def traced(database_url: str) -> AsyncIterator[Traced]:
     exporter = InMemorySpanExporter()
     provider = TracerProvider(shutdown_on_exit=False)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    settings = Settings(database_url=database_url, observability=TRACING_ON)
+    settings = suite_settings(database_url, observability=TRACING_ON)
     app = create_app(settings, tracer_provider=provider)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -199,7 +199,7 @@ def tracing_parts(observed: Observability) -> list[Any]:
 
 
 def test_tracing_off_installs_nothing() -> None:
-    app = create_app(Settings(database_url="sqlite+aiosqlite://"))
+    app = create_app(suite_settings("sqlite+aiosqlite://"))
     assert tracing_parts(app.state.observability) == []
     provider = TracerProvider(shutdown_on_exit=False)
     on = observability(Settings(observability=TRACING_ON), provider)

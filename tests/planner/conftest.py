@@ -10,17 +10,16 @@ import pytest
 from starlette.applications import Starlette
 
 from gql_server.http.app import create_app
-from gql_server.settings import Settings
 from loaders import Loaders
 from models import AssetType, OrderType
-from tests.conftest import StatementCounter, bearer, listening, operator_token_of
+from tests.conftest import StatementCounter, bearer, listening, operator_token_of, suite_settings
 from tests.factories import make_address, make_order, make_transaction, make_user
 from tests.planner.both_apps import Both
 
 
 @pytest.fixture(scope="session")
 async def plain_app(database_url: str) -> AsyncIterator[Starlette]:
-    application = create_app(Settings(database_url=database_url, planner=False))
+    application = create_app(suite_settings(database_url, planner=False))
     async with application.router.lifespan_context(application):
         yield application
 

@@ -16,7 +16,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gql_server.http.app import create_app
-from gql_server.settings import Settings
 from tests.conftest import (
     add_operator,
     bearer,
@@ -24,6 +23,7 @@ from tests.conftest import (
     made,
     operation,
     operator_token_of,
+    suite_settings,
     truncate,
 )
 from tests.tcp_proxy import free_port
@@ -80,7 +80,7 @@ async def test_clients_dropping_the_connection_mid_mutation_leave_nothing_half_d
     postgres_url: str, admin: AsyncEngine
 ) -> None:
     port = free_port()
-    app = create_app(Settings(database_url=postgres_url))
+    app = create_app(suite_settings(postgres_url))
     token = operator_token_of(app)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
@@ -122,7 +122,7 @@ async def test_clients_dropping_the_connection_mid_mutation_leave_nothing_half_d
 async def test_requests_cancelled_mid_mutation_return_their_connections(
     postgres_url: str, admin: AsyncEngine
 ) -> None:
-    app = create_app(Settings(database_url=postgres_url))
+    app = create_app(suite_settings(postgres_url))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         signed_in = bearer(operator_token_of(app))
@@ -151,7 +151,7 @@ async def test_requests_cancelled_mid_mutation_return_their_connections(
 async def test_reads_finished_or_cancelled_midway_return_their_connections(
     postgres_url: str, admin: AsyncEngine
 ) -> None:
-    app = create_app(Settings(database_url=postgres_url))
+    app = create_app(suite_settings(postgres_url))
     nested = "{ users(limit: 20) { id addresses { id } orders { id transactions { id } } } }"
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
