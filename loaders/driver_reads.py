@@ -92,18 +92,20 @@ class DriverStatement:
             values.append(value if process is None else process(value))
         return values
 
-    def processors_for(self, oids: Sequence[int]) -> tuple[Processor | None, ...]:
+    def processors_for(self, prepared: Any) -> tuple[Processor | None, ...]:
+        """The result processors of the columns `prepared` (asyncpg's) returns."""
         processors = self.result_processors
         if processors is None:
             dialect = self.dialect
+            oids = [attribute.type.oid for attribute in prepared.get_attributes()]
             processors = self.result_processors = tuple(
                 kind.dialect_impl(dialect).result_processor(dialect, oid)
                 for kind, oid in zip(self.column_types, oids, strict=True)
             )
         return processors
 
-    def rows(self, records: Sequence[Any], oids: Sequence[int]) -> list[AnyRow]:
-        processors = self.processors_for(oids)
+    def rows(self, records: Sequence[Any], prepared: Any) -> list[AnyRow]:
+        processors = self.processors_for(prepared)
         make_row = self.make_row
         if not any(processors):
             return [make_row(tuple(record)) for record in records]
@@ -196,8 +198,7 @@ async def _fetch(
         # it is not read on again (`RequestReads` closes an invalidated connection).
         connection.invalidate()
         raise
-    oids = [attribute.type.oid for attribute in prepared.get_attributes()]
-    return statement.rows(records, oids)
+    return statement.rows(records, prepared)
 
 
 def _as_sqlalchemy_error(
