@@ -76,7 +76,7 @@ class DriverStatement:
         self.make_row: Callable[[Iterable[Any]], AnyRow] = result_tuple(list(selected.keys()))
         # Result processors may depend on the column's type on the wire (its oid): set
         # at the first read, from the prepared statement's attributes.
-        self.result_processors: tuple[Processor | None, ...] | None = None
+        self.result_processors: tuple[tuple[int, Processor], ...] | None = None
 
     def values(self, parameters: Mapping[str, Any] | None) -> list[Any]:
         """The statement's parameters in positional order, as the driver takes them."""
@@ -92,32 +92,36 @@ class DriverStatement:
             values.append(value if process is None else process(value))
         return values
 
-    def processors_for(self, prepared: Any) -> tuple[Processor | None, ...]:
-        """The result processors of the columns `prepared` (asyncpg's) returns."""
+    def processors_for(self, prepared: Any) -> tuple[tuple[int, Processor], ...]:
+        """The columns whose values need processing, with their types' result processors
+        (some depend on the column's type on the wire, its oid, that `prepared` knows)."""
         processors = self.result_processors
         if processors is None:
             dialect = self.dialect
             oids = [attribute.type.oid for attribute in prepared.get_attributes()]
-            processors = self.result_processors = tuple(
+            found = (
                 kind.dialect_impl(dialect).result_processor(dialect, oid)
                 for kind, oid in zip(self.column_types, oids, strict=True)
+            )
+            processors = self.result_processors = tuple(
+                (index, process) for index, process in enumerate(found) if process is not None
             )
         return processors
 
     def rows(self, records: Sequence[Any], prepared: Any) -> list[AnyRow]:
         processors = self.processors_for(prepared)
         make_row = self.make_row
-        if not any(processors):
-            return [make_row(tuple(record)) for record in records]
-        return [
-            make_row(
-                tuple(
-                    value if process is None or value is None else process(value)
-                    for process, value in zip(processors, record)  # noqa: B905 (hot path)
-                )
-            )
-            for record in records
-        ]
+        if not processors:
+            return [make_row(record) for record in records]
+        rows = []
+        for record in records:
+            values = list(record)
+            for index, process in processors:
+                value = values[index]
+                if value is not None:
+                    values[index] = process(value)
+            rows.append(make_row(values))
+        return rows
 
 
 _compiled: OrderedDict[tuple[int, int], DriverStatement] = OrderedDict()
