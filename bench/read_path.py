@@ -10,9 +10,12 @@ first pass). The difference is what the reads cost the server (on a connection
 kept open between requests): SQLAlchemy's execution and row processing, asyncpg,
 the event loop.
 Then the statements of one request of each workload run again on one held
-connection, through SQLAlchemy's `Connection` in a greenlet (as the loaders read)
-and as asyncpg prepared statements with the same SQL and parameters: the
-difference is what SQLAlchemy adds to that workload (W1's is one single-row read).
+connection: through SQLAlchemy's `Connection` in a greenlet (as the loaders read
+before their reads moved to the driver), on the driver path the loaders take now
+(`loaders/driver_reads.py`: SQL compiled once, asyncpg prepared statements, rows
+built by us) and as bare asyncpg prepared statements with the same SQL and
+parameters: the differences are what SQLAlchemy's execution, and what our driver
+path, add to that workload (W1's is one single-row read).
 Last, a connection's checkout in autocommit and return, as each request does.
 """
 
@@ -39,6 +42,7 @@ from bench.seed import DEFAULT_URL, OPERATOR_ID, seed
 from bench.workloads import Workload, body_of
 from gql_server.http.app import create_app
 from loaders import AnyRow
+from loaders.driver_reads import fetch_on_driver
 from loaders.reads import Parameters, Reads, RequestReads
 from models import Role
 from tests.apps import post_in_process
@@ -166,10 +170,12 @@ def bound(compiled: SQLCompiler, dialect: Dialect, name: str, value: Any) -> Any
     return value if processor is None else processor(value)
 
 
-async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int, float, float]:
+async def statements_us(
+    url: str, workload: Workload, rounds: int
+) -> tuple[int, float, float, float]:
     """One request's statements, run again on one held connection: CPU µs for all of
-    them through SQLAlchemy (as the loaders read) and as asyncpg prepared statements
-    with the same SQL and parameters; best of `rounds`."""
+    them through SQLAlchemy's execution, on our driver path, and as bare asyncpg
+    prepared statements with the same SQL and parameters; best of `rounds`."""
     body = orjson.dumps(body_of(workload.graphql[0]))
     seen: list[tuple[Executable, Parameters]] = []
     async with running_app(url) as (app, call):
@@ -203,13 +209,18 @@ async def statements_us(url: str, workload: Workload, rounds: int) -> tuple[int,
                 for stmt, parameters in seen:
                     await greenlet_spawn(read, stmt, parameters)
 
+            async def on_the_driver_path() -> None:
+                for stmt, parameters in seen:
+                    await fetch_on_driver(held, stmt, parameters)
+
             async def through_asyncpg() -> None:
                 for statement, values in prepared:
                     await statement.fetch(*values)
 
-            ours = await best_seconds(lambda _: through_sqlalchemy(), 300, rounds)
+            sqlalchemy = await best_seconds(lambda _: through_sqlalchemy(), 300, rounds)
+            ours = await best_seconds(lambda _: on_the_driver_path(), 300, rounds)
             driver_only = await best_seconds(lambda _: through_asyncpg(), 300, rounds)
-    return len(seen), ours * 1e6, driver_only * 1e6
+    return len(seen), sqlalchemy * 1e6, ours * 1e6, driver_only * 1e6
 
 
 def main() -> None:
@@ -234,11 +245,19 @@ def main() -> None:
             f"| {100 * reads / served:.0f} % |"
         )
     print()
-    print("| workload | statements | through SQLAlchemy µs | through asyncpg µs | difference |")
-    print("|---|--:|--:|--:|--:|")
+    print(
+        "| workload | statements | through SQLAlchemy µs | on our driver path µs "
+        "| bare asyncpg µs | ours - bare |"
+    )
+    print("|---|--:|--:|--:|--:|--:|")
     for workload in loads:
-        count, ours, driver = uvloop.run(statements_us(args.database_url, workload, args.rounds))
-        print(f"| {workload.name} | {count} | {ours:.0f} | {driver:.0f} | {ours - driver:.0f} |")
+        count, sqlalchemy, ours, bare = uvloop.run(
+            statements_us(args.database_url, workload, args.rounds)
+        )
+        print(
+            f"| {workload.name} | {count} | {sqlalchemy:.0f} | {ours:.0f} | {bare:.0f} "
+            f"| {ours - bare:.0f} |"
+        )
     print()
     micros = uvloop.run(checkout_us(args.database_url, args.rounds))
     print(f"- connection checkout, autocommit, return: {micros:.0f} µs")

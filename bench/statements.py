@@ -15,6 +15,7 @@ from sqlalchemy import event
 from bench.identity import serving_settings
 from bench.workloads import body_of, headers_of
 from gql_server.http.app import create_app
+from loaders.driver_reads import observe_reads
 
 
 def count_statements(database_url: str, lines: dict[str, str]) -> dict[str, int]:
@@ -30,6 +31,7 @@ def count_statements(database_url: str, lines: dict[str, str]) -> dict[str, int]
                 seen.append(args[2])
 
             event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
+            observe_reads(app.state.engine.sync_engine, lambda sql, _: seen.append(sql))
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
                 for name, line in lines.items():

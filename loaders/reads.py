@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
+from loaders.driver_reads import fetch_on_driver
 from loaders.reconnect import on_a_live_connection
 from loaders.statement_count import count_statement
 
@@ -124,16 +125,20 @@ class RequestReads:
 
     Each step runs SQLAlchemy's synchronous API in one greenlet, SQLAlchemy's own
     bridge to the async driver (`AsyncConnection` spawns one per call): taking a
-    connection and the first read share one.
+    connection and the first read share one. On PostgreSQL the reads themselves run
+    on asyncpg (`loaders/driver_reads.py`); the greenlet only takes the connection.
     """
 
     def __init__(self, engine: AsyncEngine, kept: KeptConnections | None = None) -> None:
         self.kept = kept or KeptConnections(engine, limit=0)
+        self.on_driver = engine.dialect.driver == "asyncpg"
         self._connection: Connection | None = None
         self._turn = asyncio.Lock()
 
     async def fetch(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
         async with self._turn:
+            if self.on_driver:
+                return await on_a_live_connection(lambda: self._read_on_driver(stmt, parameters))
             return await on_a_live_connection(lambda: greenlet_spawn(self._read, stmt, parameters))
 
     async def release(self) -> None:
@@ -152,16 +157,36 @@ class RequestReads:
             elif self.kept.waiting:
                 await greenlet_spawn(self.kept.let_go, 1)
 
-    def _read(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+    def _take(self) -> Connection:
         connection = self._connection
         if connection is None:
             connection = self._connection = self.kept.take()
+        return connection
+
+    def _read(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        connection = self._take()
         count_statement()
         try:
             return connection.execute(stmt, parameters).all()
         except DBAPIError as error:
             if error.connection_invalidated:
-                self._connection = None
-                connection.close()  # dead: the next attempt takes a fresh one
-                self.kept.let_go()  # they may be as dead
+                self._forget(connection)
             raise
+
+    async def _read_on_driver(self, stmt: Executable, parameters: Parameters) -> Sequence[AnyRow]:
+        connection = self._connection
+        if connection is None:
+            connection = await greenlet_spawn(self._take)
+        count_statement()
+        try:
+            return await fetch_on_driver(connection, stmt, parameters)
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                await greenlet_spawn(self._forget, connection)
+            raise
+
+    def _forget(self, connection: Connection) -> None:
+        """`connection` is dead: the next attempt takes a fresh one (in a greenlet)."""
+        self._connection = None
+        connection.close()
+        self.kept.let_go()  # they may be as dead

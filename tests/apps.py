@@ -16,10 +16,12 @@ from starlette.types import Message
 from gql_server.auth_settings import AuthSettings
 from gql_server.http.app import create_app
 from gql_server.settings import DatabaseLimits, ObservabilitySettings, QueryLimits, Settings
+from loaders.driver_reads import observe_reads
 from tests.conftest import (
     SUITE_JWT_SECRET,
     StatementCounter,
     add_operator,
+    as_read_observer,
     bearer,
     operator_token_of,
     remove_operator,
@@ -79,6 +81,7 @@ async def serving(
         async with app.router.lifespan_context(app):
             counter = StatementCounter()
             event.listen(app.state.engine.sync_engine, "before_cursor_execute", counter)
+            observe_reads(app.state.engine.sync_engine, as_read_observer(counter))
             transport = httpx.ASGITransport(app=app)
             signed_in = Bearer(operator_token_of(app))
             async with httpx.AsyncClient(

@@ -32,6 +32,7 @@ from gql_server.domain.store import insert_row
 from gql_server.http.app import create_app
 from gql_server.settings import Settings
 from loaders import Loaders, create_loaders
+from loaders.driver_reads import ReadObserver, observe_reads, stop_observing_reads
 from migrations import alembic_config, empty_postgres_schema
 from models import Base, Role, User
 
@@ -249,7 +250,8 @@ async def loaders(session_maker: async_sessionmaker[AsyncSession], engine: Async
 
 
 class StatementCounter:
-    """Counts the SQL statements an engine sends, via SQLAlchemy engine events."""
+    """Counts the SQL statements an engine sends, as a `before_cursor_execute` listener
+    (`listening`, which also tells it of the reads sent on PostgreSQL's driver)."""
 
     def __init__(self) -> None:
         self.statements: list[str] = []
@@ -268,14 +270,30 @@ class StatementCounter:
         self.parameters.clear()
 
 
+def as_read_observer(listener: Callable[..., Any]) -> ReadObserver:
+    """A `before_cursor_execute` listener told of the reads sent on the driver too."""
+
+    def heard(statement: str, parameters: tuple[Any, ...]) -> None:
+        listener(None, None, statement, parameters, None, False)
+
+    return heard
+
+
 @contextmanager
 def listening(engine: AsyncEngine, name: str, listener: Callable[..., Any]) -> Iterator[None]:
-    """`listener` hears the engine's event `name` for the duration of the block."""
+    """`listener` hears the engine's event `name` for the duration of the block; for
+    `before_cursor_execute`, every statement sent: the reads PostgreSQL's driver runs
+    itself (`loaders/driver_reads.py`) as well as what SQLAlchemy sends."""
     event.listen(engine.sync_engine, name, listener)
+    observer = as_read_observer(listener)
+    if name == "before_cursor_execute":
+        observe_reads(engine.sync_engine, observer)
     try:
         yield
     finally:
         event.remove(engine.sync_engine, name, listener)
+        if name == "before_cursor_execute":
+            stop_observing_reads(engine.sync_engine, observer)
 
 
 @pytest.fixture

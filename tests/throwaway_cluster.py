@@ -20,8 +20,11 @@ def available() -> bool:
 
 
 class ThrowawayCluster:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *settings: str) -> None:
+        """`settings`: server settings (`name=value`) beyond the defaults, such as ones
+        only read at start (`shared_preload_libraries`)."""
         self.port = port
+        self.settings = settings
         self.directory = Path(tempfile.mkdtemp(prefix="mwallet-pg-"))
         self.data = self.directory / "data"
         if os.geteuid() == 0:
@@ -45,6 +48,7 @@ class ThrowawayCluster:
 
     def pg_ctl(self, action: str, *extra: str) -> None:
         options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options += "".join(f" -c {setting}" for setting in self.settings)
         log = str(self.directory / "server.log")
         self.run("pg_ctl", action, "-D", str(self.data), "-w", "-l", log, "-o", options, *extra)
 

@@ -7,12 +7,11 @@ import re
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import event
 
 from gql_server.database import create_engine, create_session_maker
 from loaders import AnyRow, Loaders, create_loaders
 from models import Address, User
-from tests.conftest import StatementCounter
+from tests.conftest import StatementCounter, listening
 from tests.factories import make_address, make_user
 
 
@@ -42,11 +41,11 @@ async def test_batches_of_any_size_send_one_statement_text_on_postgresql(
 ) -> None:
     engine = create_engine(postgres_url)
     sql = StatementCounter()
-    event.listen(engine.sync_engine, "before_cursor_execute", sql)
     session_maker = create_session_maker(engine)
     try:
-        for size in (1, 3, 40):
-            await create_loaders(session_maker).by_id(User).load_many(list(range(1, size + 1)))
+        with listening(engine, "before_cursor_execute", sql):
+            for size in (1, 3, 40):
+                await create_loaders(session_maker).by_id(User).load_many(list(range(1, size + 1)))
     finally:
         await engine.dispose()
 
