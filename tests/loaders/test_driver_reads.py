@@ -3,6 +3,7 @@ boundary counts every one, and rows and errors are those SQLAlchemy would give."
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from sqlalchemy import Integer, Select, Table, bindparam, event, literal_column,
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gql_server.database import create_engine, create_session_maker
+from gql_server.settings import DatabaseLimits
 from loaders import Loaders, create_loaders
 from loaders.driver_reads import fetch_on_driver
 from loaders.id_loader import KEYS, rows_by_ids
@@ -18,20 +21,33 @@ from loaders.reads import RequestReads
 from loaders.scoping import SYSTEM, VIEWER_ID, VIEWER_ROLE, own_row
 from loaders.statement_count import CURRENT_COUNT, StatementCount
 from models import Base, Role, User
-from tests.conftest import StatementCounter
+from tests.conftest import StatementCounter, truncate
 from tests.factories import make_wallet
 from tests.loaders.test_reads import read_a_wallet
 
+pytestmark = pytest.mark.postgres_only  # SQLite reads through SQLAlchemy: no driver path
 
-def on_postgresql(engine: AsyncEngine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite reads through SQLAlchemy")
+
+@pytest.fixture
+async def pg_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine of the PostgreSQL database alone, emptied after the test."""
+    own = create_engine(postgres_url, DatabaseLimits())
+    try:
+        yield own
+    finally:
+        await truncate(own)
+        await own.dispose()
+
+
+@pytest.fixture
+def pg_loaders(pg_engine: AsyncEngine) -> Loaders:
+    return create_loaders(create_session_maker(pg_engine))
 
 
 async def test_reads_run_on_the_driver_and_are_counted_at_the_read_boundary(
-    loaders: Loaders, engine: AsyncEngine
+    pg_loaders: Loaders, pg_engine: AsyncEngine
 ) -> None:
-    on_postgresql(engine)
+    loaders, engine = pg_loaders, pg_engine
     await make_wallet(loaders, users=3)
     sqlalchemy_sent = StatementCounter()
     event.listen(engine.sync_engine, "before_cursor_execute", sqlalchemy_sent)
@@ -72,9 +88,9 @@ def statements_of_every_kind() -> list[tuple[Select[Any], dict[str, Any]]]:
 
 
 async def test_rows_read_on_the_driver_are_the_rows_sqlalchemy_returns(
-    loaders: Loaders, engine: AsyncEngine
+    pg_loaders: Loaders, pg_engine: AsyncEngine
 ) -> None:
-    on_postgresql(engine)
+    loaders, engine = pg_loaders, pg_engine
     await make_wallet(loaders, users=3)
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -98,10 +114,10 @@ DIVIDED_BY = select(literal_column("1") / bindparam("by", type_=Integer))
 
 
 async def test_an_error_on_the_driver_is_raised_as_sqlalchemy_raises_it(
-    engine: AsyncEngine,
+    pg_engine: AsyncEngine,
 ) -> None:
     """Also the guard of the private SQLAlchemy methods `_as_sqlalchemy_error` uses."""
-    on_postgresql(engine)
+    engine = pg_engine
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
         with pytest.raises(DBAPIError) as through_sqlalchemy:
