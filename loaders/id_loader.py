@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from loaders.keyset import SortKey, after, before, count_statement, keyset_statement
 from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.page_loader import PageKey, PageLoader
 from loaders.reads import AnyRow, Reads
@@ -167,6 +168,43 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
             conditions.append(visible)
         stmt = select(*selected).where(*conditions).order_by(self.table.c.id)
         return self.prime_rows(await self.fetch(stmt))
+
+    async def keyset_page(
+        self,
+        order: Sequence[SortKey],
+        limit: int,
+        *,
+        after_key: Sequence[Any] | None = None,
+        before_key: Sequence[Any] | None = None,
+        backwards: bool = False,
+        filters: Mapping[str, Any],
+    ) -> list[AnyRow]:
+        """Up to `limit` rows matching `filters`, in `order`, strictly between the sort keys
+        given: the first ones, or the last ones (`backwards`, returned in `order`). One
+        statement (`loaders/keyset.py`); not cached, but its rows prime the id cache."""
+        conditions = self._visible(filters)
+        if after_key is not None:
+            conditions.append(after(self.table, order, after_key, self.dialect))
+        if before_key is not None:
+            conditions.append(before(self.table, order, before_key, self.dialect))
+        stmt = keyset_statement(
+            self.table, self.columns, order, conditions, limit, self.dialect, backwards
+        )
+        rows = self.prime_rows(await self.fetch(stmt))
+        return rows[::-1] if backwards else rows
+
+    async def count(self, **filters: Any) -> int:
+        """How many rows match `filters` (equality) that the viewer may see."""
+        rows = await self.fetch(count_statement(self.table, self._visible(filters)))
+        return int(rows[0][0])
+
+    def _visible(self, filters: Mapping[str, Any]) -> list[ColumnElement[bool]]:
+        """The equality `filters` and the viewer's scope (bound by `fetch`)."""
+        conditions = self._conditions(filters)
+        visible = self.scope.where(self.table)
+        if visible is not None:
+            conditions.append(visible)
+        return conditions
 
     def clear_all(self) -> IdLoader:
         self._forget_pages()
