@@ -20,14 +20,14 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Column
+from sqlalchemy import BigInteger, Column, Integer, SmallInteger
 
 from gql_server import json_codec
 from gql_server.domain.errors import BadRequest
 
 VERSION = 1
 MAX_CURSOR_LENGTH = 2048
-INT8 = 2**63
+MONEY_QUANTUM = Decimal(1).scaleb(-8)
 
 
 def encode(type_name: str, terms: Sequence[str], values: Sequence[Any]) -> str:
@@ -91,8 +91,9 @@ def value_of(column: Column[Any], value: Any) -> Any:
             raise TypeError("not a boolean")
         return value
     if kind is int:
-        if type(value) is not int or not -INT8 <= value < INT8:
-            raise TypeError("not an int8")
+        bound = 2 ** (int_bits(column) - 1)
+        if type(value) is not int or not -bound <= value < bound:
+            raise TypeError("not an integer the column holds")
         return value
     if kind is float:
         if type(value) not in (int, float) or not math.isfinite(value):
@@ -102,13 +103,22 @@ def value_of(column: Column[Any], value: Any) -> Any:
         number = Decimal(text(value))
         if not number.is_finite():
             raise ValueError("not a finite number")
-        return number
+        return number.quantize(MONEY_QUANTUM)  # too large a number raises InvalidOperation
     if kind is datetime:
         moment = datetime.fromisoformat(text(value))
         if moment.tzinfo is None:
             raise ValueError("a timestamp without an offset")
         return moment
     return text(value)
+
+
+def int_bits(column: Column[Any]) -> int:
+    """The width of an integer column, as the database binds a value compared with it."""
+    if isinstance(column.type, SmallInteger):
+        return 16
+    if isinstance(column.type, BigInteger):
+        return 64
+    return 32 if isinstance(column.type, Integer) else 64
 
 
 def text(value: Any) -> str:

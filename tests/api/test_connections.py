@@ -274,6 +274,10 @@ def forged(document: str) -> str:
         forged('[1,"Order",["LASTCHANGE_ASC","ID_ASC"],["2026-01-01T00:00:00",1]]'),
         forged('[1,"Order",["LASTCHANGE_ASC","ID_ASC"],["yesterday",1]]'),
         forged('[1,"Order",["ID_ASC"],{"id":1}]'),
+        forged('[1,"Order",["ID_ASC"],[9223372036854775808]]'),  # beyond int8
+        forged('[1,"Order",["START_ASC","ID_ASC"],[1e999,1]]'),
+        forged('[1,"Order",["ORDER_TYPE_ASC","ID_ASC"],["OPEN\\u0000",1]]'),
+        forged('[1,"Order",["ORDER_TYPE_ASC","ID_ASC"],["\\ud800",1]]'),
         forged("[" * 1500),  # nested deeper than a JSON parser goes
         "A" * 5000,
     ],
@@ -291,6 +295,29 @@ async def test_a_forged_or_malformed_cursor_is_a_clear_error(
 
         assert body["data"] is None
         assert body["errors"][0]["message"].startswith(f"{argument} is not a cursor of this list")
+
+
+@pytest.mark.parametrize(
+    ("field", "cursor"),
+    [
+        ("transactionsConnection", '[1,"Transaction",["CONFIRMATIONS_ASC","ID_ASC"],[40000,1]]'),
+        ("addressesConnection", '[1,"Address",["ADDRESS_BALANCE_ASC","ID_ASC"],["1e99999",1]]'),
+        ("addressesConnection", '[1,"Address",["ADDRESS_BALANCE_ASC","ID_ASC"],["Infinity",1]]'),
+        ("usersConnection", '[1,"User",["EMAIL_ASC","ID_ASC"],["a\\u0000b",1]]'),
+        ("usersConnection", '[1,"User",["EMAIL_ASC","ID_ASC"],[null,1]]'),  # not nullable
+    ],
+)
+async def test_a_cursor_value_its_column_cannot_hold_is_refused_before_any_sql(
+    gql: GraphQLClient, sql: StatementCounter, field: str, cursor: str
+) -> None:
+    sql.reset()
+    body = await gql.raw(
+        f"query($c: String) {{ {field}(after: $c) {{ nodes {{ id }} }} }}", {"c": forged(cursor)}
+    )
+
+    assert body["data"] is None
+    assert "after is not a cursor of this list" in body["errors"][0]["message"]
+    assert sql.count == 0
 
 
 async def test_a_cursor_of_another_type_or_another_order_is_refused(
