@@ -162,11 +162,7 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
     async def filter_by(self, **filters: Any) -> list[AnyRow]:
         """Every row matching `filters` (equality), ordered by id."""
         selected = (self.table.c[name] for name in self.columns)
-        conditions = self._conditions(filters)
-        visible = self.scope.where(self.table)
-        if visible is not None:
-            conditions.append(visible)
-        stmt = select(*selected).where(*conditions).order_by(self.table.c.id)
+        stmt = select(*selected).where(*self._visible(filters)).order_by(self.table.c.id)
         return self.prime_rows(await self.fetch(stmt))
 
     async def keyset_page(
