@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from loaders.keyset import SortKey, after, before, count_statement, keyset_statement
 from loaders.level_loader import BatchObserver, LevelLoader
+from loaders.operators import Tree, where_condition
 from loaders.page_loader import PageKey, PageLoader
 from loaders.reads import AnyRow, Reads
 from loaders.scoping import Scope, condition
@@ -174,11 +175,13 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         before_key: Sequence[Any] | None = None,
         backwards: bool = False,
         filters: Mapping[str, Any],
+        where: Tree | None = None,
     ) -> list[AnyRow]:
         """Up to `limit` rows matching `filters`, in `order`, strictly between the sort keys
-        given: the first ones, or the last ones (`backwards`, returned in `order`). One
-        statement (`loaders/keyset.py`); not cached, but its rows prime the id cache."""
-        conditions = self._visible(filters)
+        given: the first ones, or the last ones (`backwards`, returned in `order`), that
+        the operator filter `where` matches. One statement (`loaders/keyset.py`); not
+        cached, but its rows prime the id cache."""
+        conditions = self._visible(filters, where)
         if after_key is not None:
             conditions.append(after(self.table, order, after_key, self.dialect))
         if before_key is not None:
@@ -189,14 +192,20 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         rows = self.prime_rows(await self.fetch(stmt))
         return rows[::-1] if backwards else rows
 
-    async def count(self, **filters: Any) -> int:
-        """How many rows match `filters` (equality) that the viewer may see."""
-        rows = await self.fetch(count_statement(self.table, self._visible(filters)))
+    async def count(self, filters: Mapping[str, Any], where: Tree | None = None) -> int:
+        """How many rows match `filters` (equality) and `where` (operators) that the
+        viewer may see."""
+        rows = await self.fetch(count_statement(self.table, self._visible(filters, where)))
         return int(rows[0][0])
 
-    def _visible(self, filters: Mapping[str, Any]) -> list[ColumnElement[bool]]:
-        """The equality `filters` and the viewer's scope (bound by `fetch`)."""
+    def _visible(
+        self, filters: Mapping[str, Any], where: Tree | None = None
+    ) -> list[ColumnElement[bool]]:
+        """The equality `filters`, the operator filter `where` and the viewer's scope
+        (bound by `fetch`)."""
         conditions = self._conditions(filters)
+        if where:
+            conditions.append(where_condition(self.table, where, self.dialect))
         visible = self.scope.where(self.table)
         if visible is not None:
             conditions.append(visible)

@@ -16,6 +16,7 @@ from typing import Any
 from gql_server.domain import cursors
 from gql_server.domain.errors import BadRequest
 from gql_server.domain.paging import MAX_LIMIT, filters, given_filters
+from gql_server.domain.where import where_tree
 from loaders import AnyRow, IdLoader
 from models.exposed import Exposed
 
@@ -39,6 +40,7 @@ class Page:
     has_next_page: bool
     has_previous_page: bool
     filters: dict[str, Any]
+    where: dict[str, Any]
 
 
 def order_of(api: Exposed[Any], order_by: Sequence[str] | None) -> list[str]:
@@ -76,6 +78,7 @@ async def fetch_connection(
     last: int | None,
     before: str | None,
     where: object | None,
+    operator_filter: object | None = None,
     order_by: Sequence[str] | None,
 ) -> Page:
     """One page of `api`'s rows the viewer may see, in the order asked for."""
@@ -85,6 +88,7 @@ async def fetch_connection(
     order = [by_term[term] for term in terms]
     columns = [loader.table.c[name] for name, _ in order]
     given = filters(loader, given_filters(where))
+    tree = where_tree(loader.table, operator_filter)
     after_key = None if after is None else cursors.decode("after", after, api.name, terms, columns)
     before_key = (
         None if before is None else cursors.decode("before", before, api.name, terms, columns)
@@ -96,6 +100,7 @@ async def fetch_connection(
         before_key=before_key,
         backwards=backwards,
         filters=given,
+        where=tree,
     )
     more = len(rows) > size
     rows = rows[1:] if backwards and more else rows[:size]
@@ -107,4 +112,5 @@ async def fetch_connection(
         has_next_page=more and not backwards,
         has_previous_page=more and backwards,
         filters=given,
+        where=tree,
     )

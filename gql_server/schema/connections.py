@@ -1,5 +1,5 @@
 """Relay connections of every exposed model: `xsConnection(first, after, last, before,
-where, orderBy)`, with its `XConnection`, `XEdge` and `XOrderBy` types.
+where, filter, orderBy)`, with its `XConnection`, `XEdge`, `XOrderBy` and `XWhere` types.
 
 The order terms are derived from the model's `Exposed(sortable=...)`; the page is
 read by `gql_server/domain/connections.py`. `totalCount` is its own statement, run
@@ -19,6 +19,7 @@ from gql_server.domain.access import require_read
 from gql_server.domain.connections import fetch_connection, sort_terms
 from gql_server.schema.classes import Fields, new_class, resolver
 from gql_server.schema.context import Info
+from gql_server.schema.where import where_input
 from models.exposed import Exposed
 
 
@@ -49,7 +50,7 @@ def connection_type(api: Exposed[Any], node_type: type) -> type:
 
     async def total_count(root: strawberry.Parent[Any], info: Info) -> int:
         """Every row that matches `where`, on every page (one more statement)."""
-        return await info.context.loaders.by_id(model).count(**root.filters)
+        return await info.context.loaders.by_id(model).count(root.filters, root.where)
 
     fields: Fields = {
         "edges": (list[edge], strawberry.field()),  # type: ignore[valid-type]
@@ -57,6 +58,10 @@ def connection_type(api: Exposed[Any], node_type: type) -> type:
         "page_info": (PageInfo, strawberry.field()),
         "total_count": (int, strawberry.field(resolver=total_count)),
         "filters": (
+            strawberry.Private[dict[str, Any]],
+            dataclasses.field(default_factory=dict),
+        ),
+        "where": (
             strawberry.Private[dict[str, Any]],
             dataclasses.field(default_factory=dict),
         ),
@@ -78,6 +83,7 @@ def connection_field(api: Exposed[Any], node_type: type, where: type | None) -> 
         last: int | None = None,
         before: str | None = None,
         where: object | None = None,
+        filter: object | None = None,
         order_by: list[enum.Enum] | None = None,
     ) -> Any:
         require_read(info.context.loaders, model)
@@ -89,6 +95,7 @@ def connection_field(api: Exposed[Any], node_type: type, where: type | None) -> 
             last=last,
             before=before,
             where=where,
+            operator_filter=filter,
             order_by=None if order_by is None else [term.value for term in order_by],
         )
         edges = [
@@ -105,6 +112,7 @@ def connection_field(api: Exposed[Any], node_type: type, where: type | None) -> 
                 end_cursor=found.cursors[-1] if found.cursors else None,
             ),
             filters=found.filters,
+            where=found.where,
         )
 
     parameters: dict[str, tuple[Any, Any]] = {
@@ -115,5 +123,6 @@ def connection_field(api: Exposed[Any], node_type: type, where: type | None) -> 
     }
     if where is not None:
         parameters["where"] = (where | None, None)
+    parameters["filter"] = (where_input(api) | None, None)
     parameters["order_by"] = (list[terms] | None, None)  # type: ignore[valid-type]
     return strawberry.field(resolver=resolver(api.connection, page, parameters, connection))
