@@ -481,3 +481,18 @@ async def test_a_connection_costs_its_page_size_per_nested_list(gql: GraphQLClie
     assert refused["data"] is None
     assert "more than the limit of" in refused["errors"][0]["message"]
     assert "errors" not in allowed
+
+
+async def test_a_pages_rows_serve_later_loads_by_id_in_the_request(
+    gql: GraphQLClient, loaders: Loaders, sql: StatementCounter
+) -> None:
+    user = await make_user(loaders)
+    for _ in range(3):
+        await make_transaction(loaders, (await make_order(loaders, user.id)).id)
+    sql.reset()
+
+    data = await gql("{ ordersConnection { nodes { id transactions { order { id } } } } }")
+
+    nodes = data["ordersConnection"]["nodes"]
+    assert [n["transactions"][0]["order"]["id"] for n in nodes] == [n["id"] for n in nodes]
+    assert sql.count == 2  # the page and the transactions: the orders came with the page
