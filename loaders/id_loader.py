@@ -31,7 +31,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from loaders.keyset import SortKey, after, before, count_statement, keyset_statement
 from loaders.level_loader import BatchObserver, LevelLoader
+from loaders.operators import Tree, where_condition
 from loaders.page_loader import PageKey, PageLoader
 from loaders.reads import AnyRow, Reads
 from loaders.scoping import Scope, condition
@@ -161,12 +163,53 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
     async def filter_by(self, **filters: Any) -> list[AnyRow]:
         """Every row matching `filters` (equality), ordered by id."""
         selected = (self.table.c[name] for name in self.columns)
+        stmt = select(*selected).where(*self._visible(filters)).order_by(self.table.c.id)
+        return self.prime_rows(await self.fetch(stmt))
+
+    async def keyset_page(
+        self,
+        order: Sequence[SortKey],
+        limit: int,
+        *,
+        after_key: Sequence[Any] | None = None,
+        before_key: Sequence[Any] | None = None,
+        backwards: bool = False,
+        filters: Mapping[str, Any],
+        where: Tree | None = None,
+    ) -> list[AnyRow]:
+        """Up to `limit` rows matching `filters`, in `order`, strictly between the sort keys
+        given: the first ones, or the last ones (`backwards`, returned in `order`), that
+        the operator filter `where` matches. One statement (`loaders/keyset.py`); not
+        cached, but its rows prime the id cache."""
+        conditions = self._visible(filters, where)
+        if after_key is not None:
+            conditions.append(after(self.table, order, after_key, self.dialect))
+        if before_key is not None:
+            conditions.append(before(self.table, order, before_key, self.dialect))
+        stmt = keyset_statement(
+            self.table, self.columns, order, conditions, limit, self.dialect, backwards
+        )
+        rows = self.prime_rows(await self.fetch(stmt))
+        return rows[::-1] if backwards else rows
+
+    async def count(self, filters: Mapping[str, Any], where: Tree | None = None) -> int:
+        """How many rows match `filters` (equality) and `where` (operators) that the
+        viewer may see."""
+        rows = await self.fetch(count_statement(self.table, self._visible(filters, where)))
+        return int(rows[0][0])
+
+    def _visible(
+        self, filters: Mapping[str, Any], where: Tree | None = None
+    ) -> list[ColumnElement[bool]]:
+        """The equality `filters`, the operator filter `where` and the viewer's scope
+        (bound by `fetch`)."""
         conditions = self._conditions(filters)
+        if where:
+            conditions.append(where_condition(self.table, where, self.dialect))
         visible = self.scope.where(self.table)
         if visible is not None:
             conditions.append(visible)
-        stmt = select(*selected).where(*conditions).order_by(self.table.c.id)
-        return self.prime_rows(await self.fetch(stmt))
+        return conditions
 
     def clear_all(self) -> IdLoader:
         self._forget_pages()

@@ -62,6 +62,7 @@ API = Exposed(
     plural="addresses",
     filters=(Address.user_id, Address.network, Address.is_default),
     relations=(Address.user,),
+    sortable=(Address.address_balance, Address.network),
     write_only=(Address.account_key,),
     owner=Address.user_id,
     grants={Role.CUSTOMER: OWN_ROWS},

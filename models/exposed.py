@@ -13,6 +13,9 @@ password hash).
 `owner` says whose a row is (`models/access.py`): a column holding the owning user's
 id, or a to-one relationship to a model that has an owner. `grants` says what each
 role may do; operators may do everything unless it says otherwise.
+
+`sortable` names the columns a client may order the model's connection by, besides
+`id` and `lastchange` (which every connection sorts by).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class Exposed(Generic[M]):
     owner: InstrumentedAttribute[Any] | None = None
     grants: Mapping[Role, Grants] = field(default_factory=dict)
     hidden: tuple[InstrumentedAttribute[Any], ...] = ()
+    sortable: tuple[InstrumentedAttribute[Any], ...] = ()
 
     def grants_of(self, role: Role) -> Grants:
         """What `role` may do with this model's rows."""
@@ -90,6 +94,17 @@ class Exposed(Generic[M]):
         middle = [c for c in self.columns() if c.key not in {"id", "lastchange", *hidden}]
         by_key = {column.key: column for column in self.columns()}
         return [by_key["id"], *middle, by_key["lastchange"]]
+
+    def sort_columns(self) -> list[Column[Any]]:
+        """The columns a connection may be ordered by: `id`, `sortable`, `lastchange`."""
+        by_key = {column.key: column for column in self.columns()}
+        middle = [by_key[attribute.key] for attribute in self.sortable]
+        return [by_key["id"], *middle, by_key["lastchange"]]
+
+    @property
+    def connection(self) -> str:
+        """The root field of a connection of rows (`ordersConnection`)."""
+        return f"{self.many}_connection"
 
     def writable(self) -> list[Column[Any]]:
         """The columns a client may write: all but `id` and `lastchange`."""

@@ -48,6 +48,7 @@ API = Exposed(
     Order,
     filters=(Order.user_id, Order.order_type, Order.asset),
     relations=(Order.user, Order.transactions),
+    sortable=(Order.start, Order.expected_end, Order.asset, Order.order_type),
     owner=Order.user_id,
     grants={Role.CUSTOMER: OWN_ROWS, Role.SERVICE: Grants(read=Access.ALL)},
 )

@@ -47,6 +47,7 @@ API = Exposed(
     Transaction,
     filters=(Transaction.order_id, Transaction.tranx_id),
     relations=(Transaction.order,),
+    sortable=(Transaction.confirmations,),
     owner=Transaction.order,
     grants={
         Role.CUSTOMER: Grants(read=Access.OWN),

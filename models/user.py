@@ -43,6 +43,7 @@ API = Exposed(
     User,
     filters=(User.email,),
     relations=(User.addresses, User.orders),
+    sortable=(User.surname, User.email),
     hidden=(User.password_hash,),
     owner=User.id,
     grants={Role.CUSTOMER: Grants(read=Access.OWN, update=Access.OWN, fixed=(User.role,))},

@@ -27,9 +27,14 @@ async def fetch_one(loader: IdLoader, id: str) -> AnyRow | None:
 
 async def fetch_page(loader: IdLoader, skip: int, limit: int, where: object | None) -> list[AnyRow]:
     """A page of rows; `where` is a filter input (fields left out are UNSET)."""
-    given = {k: v for k, v in vars(where).items() if v is not UNSET} if where else {}
+    given = given_filters(where)
     check_page(skip, limit)
     return await loader.page(skip, limit, **filters(loader, given))
+
+
+def given_filters(where: object | None) -> dict[str, Any]:
+    """The fields of a filter input the client gave (those left out are UNSET)."""
+    return {k: v for k, v in vars(where).items() if v is not UNSET} if where else {}
 
 
 def check_page(skip: int, limit: int) -> None:

@@ -6,7 +6,9 @@ rows its parents can return, so `users(limit: 100) { orders { transactions {
 order { user { orders { ... } } } } } }` is refused however shallow each step
 looks. A root page costs its `limit` (from the document, the request's
 variables, or the argument's default); a nested to-many field costs
-`nested_list_size` per parent; a to-one field costs one per parent.
+`nested_list_size` per parent; a to-one field costs one per parent. A connection
+(a field with `first` and `last`) costs one, and its `edges` and `nodes` cost its
+`first` or `last` each (from the document, or the largest page for a variable).
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from gql_server.domain.connections import DEFAULT_FIRST
 from gql_server.domain.paging import MAX_LIMIT
 from gql_server.settings import QueryLimits
 
 PAGE_ARGUMENT = "limit"
+CONNECTION_ARGUMENTS = ("first", "last")
 GRAPHQL_MAX_INT = 2**31 - 1
 
 
@@ -98,28 +102,37 @@ class CostMeter:
         parent: GraphQLObjectType,
         multiplier: int,
         visited: frozenset[str],
+        page: int | None = None,
     ) -> int:
         """Objects this selection can return; a fragment cycle counts once (another rule
-        reports it), so the walk always ends."""
+        reports it), so the walk always ends. `page`: the size of the connection whose
+        selection this is, what each of its lists returns."""
         if selection_set is None:
             return 0
         cost = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                cost += self.field_cost(selection, parent, multiplier, visited)
+                cost += self.field_cost(selection, parent, multiplier, visited, page)
             elif isinstance(selection, InlineFragmentNode):
-                cost += self.selection_cost(selection.selection_set, parent, multiplier, visited)
+                cost += self.selection_cost(
+                    selection.selection_set, parent, multiplier, visited, page
+                )
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment: FragmentDefinitionNode | None = self.context.get_fragment(name)
                 if fragment is not None and name not in visited:
                     cost += self.selection_cost(
-                        fragment.selection_set, parent, multiplier, visited | {name}
+                        fragment.selection_set, parent, multiplier, visited | {name}, page
                     )
         return cost
 
     def field_cost(
-        self, node: FieldNode, parent: GraphQLObjectType, multiplier: int, visited: frozenset[str]
+        self,
+        node: FieldNode,
+        parent: GraphQLObjectType,
+        multiplier: int,
+        visited: frozenset[str],
+        page: int | None = None,
     ) -> int:
         field = parent.fields.get(node.name.value)
         if field is None:
@@ -127,8 +140,30 @@ class CostMeter:
         inner, is_list = unwrap(field.type)
         if not isinstance(inner, GraphQLObjectType):
             return 0
-        rows = multiplier * (self.page_size(node, field) if is_list else 1)
+        if all(name in field.args for name in CONNECTION_ARGUMENTS):
+            size = self.connection_size(node)
+            return multiplier + self.selection_cost(
+                node.selection_set, inner, multiplier, visited, size
+            )
+        if is_list:
+            rows = multiplier * (page if page is not None else self.page_size(node, field))
+        else:
+            rows = multiplier
         return rows + self.selection_cost(node.selection_set, inner, rows, visited)
+
+    def connection_size(self, node: FieldNode) -> int:
+        """The rows a connection can return: its `first` or `last`, the largest of them
+        when either is a variable or out of range (refused later), 20 when neither is given."""
+        given = [a.value for a in node.arguments or () if a.name.value in CONNECTION_ARGUMENTS]
+        if not given:
+            return DEFAULT_FIRST
+        sizes = [
+            int(value.value)
+            if isinstance(value, IntValueNode) and 0 <= int(value.value) <= MAX_LIMIT
+            else MAX_LIMIT
+            for value in given
+        ]
+        return max(sizes)
 
     def page_size(self, node: FieldNode, field: GraphQLField) -> int:
         argument = field.args.get(PAGE_ARGUMENT)

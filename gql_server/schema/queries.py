@@ -1,4 +1,5 @@
-"""Root query fields of every exposed model: `x(id)` and `xs(skip, limit, where)`."""
+"""Root query fields of every exposed model: `x(id)`, `xs(skip, limit, where)` and the
+connection `xsConnection(first, after, last, before, where, orderBy)`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from gql_server.domain.access import require_read
 from gql_server.domain.paging import fetch_one, fetch_page
 from gql_server.schema.auth import AUTH_QUERY_FIELDS
 from gql_server.schema.classes import resolver
+from gql_server.schema.connections import connection_field
 from gql_server.schema.context import Info
 from gql_server.schema.inputs import INPUTS
 from gql_server.schema.metadata import PLAN_METADATA, RootLookup
@@ -25,7 +27,8 @@ DEFAULT_LIMIT = 20
 
 
 def lookups(api: Exposed[Any]) -> list[StrawberryField]:
-    """`x(id: ID!): X` and `xs(skip, limit, where): [X!]!`, read through `by_id(model)`."""
+    """`x(id: ID!): X`, `xs(skip, limit, where): [X!]!` and `xsConnection(...)`, read
+    through `by_id(model)`."""
     model, object_type, where = api.model, OBJECT_TYPES[api.model], INPUTS[api.model].filter
 
     async def one(*, info: Info, id: strawberry.ID) -> Any:
@@ -49,6 +52,7 @@ def lookups(api: Exposed[Any]) -> list[StrawberryField]:
             resolver=resolver(api.many, many, page, list[object_type]),  # type: ignore[valid-type]
             metadata={PLAN_METADATA: RootLookup(model, many=True)},
         ),
+        connection_field(api, object_type, where),
     ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from graphql import GraphQLSchema
 
-from tests.identity.rules import RELATIONS, ROOT_FIELDS, grant
+from tests.identity.rules import CONNECTIONS, RELATIONS, ROOT_FIELDS, grant
 from tests.identity.schema_fields import relation_fields, root_fields, scalars
 from tests.identity.world import Actor, Row, World
 
@@ -32,6 +32,9 @@ def read_cells(schema: GraphQLSchema, world: World) -> list[ReadCell]:
     cells: list[ReadCell] = []
     lookup = {model: name for name, (model, many) in ROOT_FIELDS.items() if not many}
     for name, graphql_field in root_fields(schema).items():
+        if name in CONNECTIONS:
+            cells.extend(connection_cells(schema, world, name))
+            continue
         model, many = ROOT_FIELDS[name]
         selection = scalars(schema, model)
         if not many:
@@ -54,6 +57,35 @@ def read_cells(schema: GraphQLSchema, world: World) -> list[ReadCell]:
             variables: dict[str, Any] = {"id": row_id(world, type_name, tag)}
             cells.append(ReadCell(f"{type_name}.{name}", tag, query, variables, root, name))
     return cells
+
+
+def connection_cells(schema: GraphQLSchema, world: World, name: str) -> list[ReadCell]:
+    """A connection's rows and `totalCount`: A's, B's and all of them."""
+    model = CONNECTIONS[name]
+    where = schema.query_type.fields[name].args["where"].type  # type: ignore[union-attr]
+    selection = scalars(schema, model)
+    query = (
+        f"query Cell($where: {where}) {{ {name}(first: 100, where: $where) "
+        f"{{ nodes {{ {selection} }} edges {{ node {{ id }} }} totalCount }} }}"
+    )
+    return [
+        ReadCell(
+            name, tag, query, {"where": None if tag == "all" else where_of(world, model, tag)}, name
+        )
+        for tag in ("A", "B", "all")
+    ]
+
+
+def root_of(root: str) -> tuple[str, bool]:
+    """The model a root field reads, and whether it reads many rows."""
+    return (CONNECTIONS[root], True) if root in CONNECTIONS else ROOT_FIELDS[root]
+
+
+def nothing(root: str) -> Any:
+    """What a root field that reads no row answers, in the terms of `observed`."""
+    if root in CONNECTIONS:
+        return {"nodes": [], "edges": [], "totalCount": 0}
+    return [] if root_of(root)[1] else None
 
 
 def row_id(world: World, model: str, tag: str) -> str:
@@ -89,14 +121,16 @@ def expected(cell: ReadCell, viewer: Actor, world: World) -> dict[str, Any]:
     """What `viewer` must see: errors as (code, path) and the ids the data holds."""
     if viewer.role is None:
         return {"errors": [("UNAUTHENTICATED", cell.root)], "value": None}
-    model, many = ROOT_FIELDS[cell.root]
+    model, many = root_of(cell.root)
     if grant(viewer.role, model, "read") == "none":
         return {"errors": [("FORBIDDEN", cell.root)], "value": None}
     if many:
         where = cell.variables["where"]
         rows = [r for r in world.of(model) if visible(viewer, model, r)]
-        ids = sorted(r.id for r in rows if matches(r, world, model, where))
-        return {"errors": [], "value": [str(i) for i in ids]}
+        ids = [str(i) for i in sorted(r.id for r in rows if matches(r, world, model, where))]
+        if cell.root in CONNECTIONS:  # its nodes, its edges' nodes, and its count
+            return {"errors": [], "value": {"nodes": ids, "edges": ids, "totalCount": len(ids)}}
+        return {"errors": [], "value": ids}
     row = next(r for r in world.of(model) if str(r.id) == cell.variables["id"])
     if not visible(viewer, model, row):
         return {"errors": [], "value": None}  # exactly as a row that does not exist
@@ -132,6 +166,12 @@ def observed(cell: ReadCell, body: dict[str, Any]) -> dict[str, Any]:
 def ids_of(found: Any, relation: str | None) -> Any:
     if found is None:
         return None
+    if isinstance(found, dict) and "totalCount" in found:  # a connection
+        return {
+            "nodes": [r["id"] for r in found["nodes"]],
+            "edges": [e["node"]["id"] for e in found["edges"]],
+            "totalCount": found["totalCount"],
+        }
     if isinstance(found, list):
         return [r["id"] for r in found]
     if relation is None:

@@ -55,6 +55,18 @@ ROOT_FIELDS: dict[str, tuple[str, bool]] = {
     "transactions": ("Transaction", True),
 }
 
+# Root connections: the model of their rows (a connection, its edges and its page info
+# are no one's rows: they hold the model's rows, which the matrix reads through them).
+CONNECTIONS: dict[str, str] = {
+    "usersConnection": "User",
+    "addressesConnection": "Address",
+    "ordersConnection": "Order",
+    "transactionsConnection": "Transaction",
+}
+CONNECTION_TYPES = frozenset(
+    {"PageInfo", *(f"{model}{kind}" for model in MODELS for kind in ("Connection", "Edge"))}
+)
+
 # Relation fields: (type, field) -> (model of the related rows, to-many).
 RELATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("User", "addresses"): ("Address", True),

@@ -20,7 +20,7 @@ from graphql import (
     is_union_type,
 )
 
-from tests.identity.rules import AUTH_FIELDS
+from tests.identity.rules import AUTH_FIELDS, CONNECTION_TYPES
 
 
 async def introspected(http: httpx.AsyncClient) -> GraphQLSchema:
@@ -70,9 +70,11 @@ def reachable_types(schema: GraphQLSchema) -> dict[str, GraphQLObjectType]:
 
 def relation_fields(schema: GraphQLSchema) -> dict[tuple[str, str], tuple[str, bool]]:
     """(type, field) -> (related type, to-many) for every field of a reachable type
-    that leads to another object."""
+    that leads to another object (connection types hold rows, they are none)."""
     found: dict[tuple[str, str], tuple[str, bool]] = {}
     for type_name, object_type in reachable_types(schema).items():
+        if type_name in CONNECTION_TYPES:
+            continue
         for name, graphql_field in object_type.fields.items():
             if is_object_type(get_named_type(graphql_field.type)):
                 found[type_name, name] = (

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from gql_server.observe.record import RequestRecord
 from models import Role
 from tests.identity.reads import expected, read_cells
+from tests.identity.rules import CONNECTIONS
 from tests.identity.world import VIEWERS, World
 
 
@@ -55,9 +56,10 @@ async def test_planned_and_plain_paths_answer_every_cell_alike(
                 f"{viewer} / {cell}: bodies differ\n  planned: {planned.text}\n"
                 f"  fast path: {again.text}\n  plain: {plain.text}"
             )
-        # A refusal is reported field by field; anything else is served by the plan.
-        # (The first is the fast path too when an earlier request vetted the document.)
-        if expected(cell, viewer, world)["errors"]:
+        # A refusal is reported field by field, and connections are not planned;
+        # anything else is served by the plan. (The first is the fast path too when an
+        # earlier request vetted the document.)
+        if expected(cell, viewer, world)["errors"] or cell.root in CONNECTIONS:
             served = paths == ["normal", "normal"]
         else:
             served = paths in (["planned", "fast_path"], ["fast_path", "fast_path"])

@@ -19,7 +19,7 @@ async def test_each_role_reads_exactly_what_its_rules_grant(
 ) -> None:
     """Every viewer in one test: reads change nothing, so one world serves them all."""
     cells = read_cells(schema, world)
-    assert len(cells) == 32  # 8 lookups, 12 pages, 12 relations: see test_schema_coverage
+    assert len(cells) == 44  # 8 lookups, 12 pages, 12 connections, 12 relations
     failures: list[str] = []
 
     for name in VIEWERS:

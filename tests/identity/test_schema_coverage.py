@@ -7,6 +7,8 @@ from __future__ import annotations
 from graphql import GraphQLEnumType, GraphQLSchema, get_named_type, is_list_type
 
 from tests.identity.rules import (
+    CONNECTION_TYPES,
+    CONNECTIONS,
     GRANTS,
     MODELS,
     MUTATIONS,
@@ -25,10 +27,14 @@ from tests.identity.schema_fields import (
 def test_every_root_field_has_a_rule(schema: GraphQLSchema) -> None:
     fields = root_fields(schema)
 
-    assert set(fields) == set(ROOT_FIELDS), "root fields without a rule, or rules without one"
+    assert set(fields) == set(ROOT_FIELDS) | set(CONNECTIONS), (
+        "root fields without a rule, or rules without one"
+    )
     for name, (model, many) in ROOT_FIELDS.items():
         assert get_named_type(fields[name].type).name == model, name
         assert is_list_type(getattr(fields[name].type, "of_type", None)) == many, name
+    for name, model in CONNECTIONS.items():
+        assert get_named_type(fields[name].type).name == f"{model}Connection", name
 
 
 def test_every_relation_field_has_a_rule(schema: GraphQLSchema) -> None:
@@ -42,7 +48,7 @@ def test_every_mutation_has_a_rule(schema: GraphQLSchema) -> None:
 def test_every_type_a_client_reaches_is_a_model_or_a_write_result(
     schema: GraphQLSchema,
 ) -> None:
-    assert set(reachable_types(schema)) == set(MODELS) | RESULT_TYPES
+    assert set(reachable_types(schema)) == set(MODELS) | RESULT_TYPES | CONNECTION_TYPES
 
 
 def test_every_role_has_a_rule_for_every_model(schema: GraphQLSchema) -> None:

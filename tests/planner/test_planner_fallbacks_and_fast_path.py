@@ -30,6 +30,17 @@ from tests.planner.both_apps import DOCUMENTS, PLANNER_LOG, Both
         ),
         ("{ users(limit: 500) { id } }", "limit must be between 0 and 100"),
         ('{ user(id: "abc") { id } }', "not a valid id"),
+        (  # a connection beside a planned root: the whole document runs field by field
+            "{ users(limit: 5) { id orders { id } } ordersConnection(first: 3, orderBy: "
+            "[EXPECTED_END_DESC]) { edges { cursor node { id user { email } } } "
+            "pageInfo { hasNextPage endCursor } totalCount } order(id: 1) { id } }",
+            "root field ordersConnection is not a planned lookup",
+        ),
+        (
+            "{ transactionsConnection(last: 2) { nodes { id order { id } } } "
+            "transactions(limit: 3) { id } }",
+            "root field transactionsConnection is not a planned lookup",
+        ),
     ],
 )
 async def test_what_the_planner_does_not_serve_falls_back_and_says_so(
