@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from loaders.keyset import SortKey, after, before, count_statement, keyset_statement
+from loaders.keyset import SortKey, count_statement, keyset_statement, past
 from loaders.level_loader import BatchObserver, LevelLoader
 from loaders.operators import Tree, where_condition
 from loaders.page_loader import PageKey, PageLoader
@@ -183,9 +183,9 @@ class IdLoader(LevelLoader[int, AnyRow | None]):
         cached, but its rows prime the id cache."""
         conditions = self._visible(filters, where)
         if after_key is not None:
-            conditions.append(after(self.table, order, after_key, self.dialect))
+            conditions.append(past(self.table, order, after_key, self.dialect, forward=True))
         if before_key is not None:
-            conditions.append(before(self.table, order, before_key, self.dialect))
+            conditions.append(past(self.table, order, before_key, self.dialect, forward=False))
         stmt = keyset_statement(
             self.table, self.columns, order, conditions, limit, self.dialect, backwards
         )

@@ -54,46 +54,27 @@ def bound_value(column: Column[Any], dialect: str, value: Any) -> ColumnElement[
     return literal(value, column.type)
 
 
-def after(
-    table: Table, order: Sequence[SortKey], values: Sequence[Any], dialect: str
+def past(
+    table: Table, order: Sequence[SortKey], values: Sequence[Any], dialect: str, forward: bool
 ) -> ColumnElement[bool]:
-    """Rows strictly after the row whose sort key is `values`, in `order`."""
+    """Rows strictly after (`forward`) or before the row whose sort key is `values`, in
+    `order`, NULLs last: after a NULL come only NULLs, before it every value."""
     alternatives: list[ColumnElement[bool]] = []
     equal: list[ColumnElement[bool]] = []
     for (name, descending), value in zip(order, values, strict=True):
         column = table.c[name]
         key = sort_expression(column, dialect)
         if value is None:
-            later: ColumnElement[bool] = false()  # NULLs come last: nothing after but NULLs
+            nulls_first_or_none = key.is_not(None) if column.nullable else true()
+            beyond: ColumnElement[bool] = false() if forward else nulls_first_or_none
             same: ColumnElement[bool] = key.is_(None)
         else:
             bound = bound_value(column, dialect, value)
-            later = key < bound if descending else key > bound
-            if column.nullable:
-                later = or_(later, key.is_(None))
+            beyond = key > bound if forward != descending else key < bound
+            if forward and column.nullable:
+                beyond = or_(beyond, key.is_(None))  # a NULL compares as neither: it comes last
             same = key == bound
-        alternatives.append(and_(*equal, later) if equal else later)
-        equal.append(same)
-    return or_(*alternatives)
-
-
-def before(
-    table: Table, order: Sequence[SortKey], values: Sequence[Any], dialect: str
-) -> ColumnElement[bool]:
-    """Rows strictly before the row whose sort key is `values`, in `order`."""
-    alternatives: list[ColumnElement[bool]] = []
-    equal: list[ColumnElement[bool]] = []
-    for (name, descending), value in zip(order, values, strict=True):
-        column = table.c[name]
-        key = sort_expression(column, dialect)
-        if value is None:
-            earlier: ColumnElement[bool] = key.is_not(None) if column.nullable else true()
-            same: ColumnElement[bool] = key.is_(None)
-        else:
-            bound = bound_value(column, dialect, value)
-            earlier = key > bound if descending else key < bound  # a NULL compares as neither
-            same = key == bound
-        alternatives.append(and_(*equal, earlier) if equal else earlier)
+        alternatives.append(and_(*equal, beyond) if equal else beyond)
         equal.append(same)
     return or_(*alternatives)
 
